@@ -1,0 +1,373 @@
+"""Petitions, the problem taxonomy, problems with their sign-off, clues and sanctions (§2.4–2.5)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Inspection, Organization
+from xuncha.records import DomainRecord, LiveQuerySet
+
+
+class PetitionChannel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("来电")
+    ONLINE = "online", _("网络")
+    QR_CODE = "qr_code", _("二维码")
+
+
+class PetitionHandling(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    TO_PROBLEM = "to_problem", _("转为问题")
+    TO_CLUE = "to_clue", _("转为线索")
+    REFERRED = "referred", _("转交有关部门")
+    FILED = "filed", _("留存备查")
+
+
+class Petition(DomainRecord):
+    """A petition (信访件) received by a team on site. Confidential: never shown to units."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("巡察")
+    )
+    number = models.PositiveIntegerField(_("编号"))
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=PetitionChannel.choices)
+    received_on = models.DateField(_("受理日期"))
+    petitioner = models.CharField(_("信访人"), max_length=100, blank=True)
+    is_anonymous = models.BooleanField(_("匿名"), default=False)
+    subject = models.CharField(_("反映对象/事项"), max_length=200)
+    content = models.TextField(_("主要内容"))
+    handling = models.CharField(
+        _("办理方式"), max_length=20, choices=PetitionHandling.choices, default=PetitionHandling.PENDING
+    )
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访件")
+        verbose_name_plural = _("信访件")
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="uniq_petition_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="petition_number_positive"),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | ~Q(petitioner=""), name="petition_named_or_anonymous"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"信访件 {self.number}：{self.subject}"
+
+
+class ProblemCategory(models.Model):
+    """The editable taxonomy; the top level is the three major problems (三大问题)."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级类别")
+    )
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def top(self) -> "ProblemCategory":
+        return self.parent if self.parent_id else self
+
+
+class DiscoveryMethod(models.TextChoices):
+    INTERVIEW = "interview", _("个别谈话")
+    PETITION = "petition", _("受理信访")
+    DOCUMENTS = "documents", _("查阅资料")
+    MEETING = "meeting", _("列席会议")
+    FIELD_VISIT = "field_visit", _("走访调研")
+    SINKING = "sinking", _("下沉了解")
+    UNANNOUNCED = "unannounced", _("暗访")
+    SURVEY = "survey", _("问卷调查")
+    SPECIAL_CHECK = "special_check", _("专项检查")
+    OTHER = "other", _("其他")
+
+
+class ProblemStatus(models.TextChoices):
+    DRAFT = "draft", _("底稿待签")
+    HANDLER_SIGNED = "handler_signed", _("承办人已签")
+    DEPUTY_SIGNED = "deputy_signed", _("副组长已审")
+    APPROVED = "approved", _("组长已审定")
+    FED_BACK = "fed_back", _("已反馈·整改中")
+    RECTIFIED = "rectified", _("已整改")
+    ONGOING = "ongoing", _("长期坚持")
+
+
+class CommonProblem(models.Model):
+    """One problem found in many units (共性问题), followed as a whole."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    category = models.ForeignKey(
+        ProblemCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("问题类别")
+    )
+    description = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("共性问题")
+        verbose_name_plural = _("共性问题")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Problem(DomainRecord):
+    """A problem written up as a working paper (一事一底稿), signed off in three steps."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="problems", verbose_name=_("巡察")
+    )
+    number = models.PositiveIntegerField(_("编号"))
+    title = models.CharField(_("问题概述"), max_length=300)
+    description = models.TextField(_("具体表现"))
+    category = models.ForeignKey(
+        ProblemCategory, on_delete=models.PROTECT, related_name="problems", verbose_name=_("问题类别")
+    )
+    method = models.CharField(_("发现方式"), max_length=20, choices=DiscoveryMethod.choices)
+    involved_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("涉及下属组织"),
+    )
+    source_petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, null=True, blank=True, related_name="problems", verbose_name=_("来源信访件")
+    )
+    common_problem = models.ForeignKey(
+        CommonProblem,
+        on_delete=models.SET_NULL,  # ungrouping never touches the problem itself
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("共性问题"),
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("承办人")
+    )
+    handler_signed_at = models.DateTimeField(_("承办人签字时间"), null=True, blank=True)
+    deputy_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核副组长"),
+    )
+    deputy_signed_at = models.DateTimeField(_("副组长审核时间"), null=True, blank=True)
+    leader_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审定组长"),
+    )
+    leader_signed_at = models.DateTimeField(_("组长审定时间"), null=True, blank=True)
+    fed_back_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["inspection", "number"]
+        indexes = [models.Index(fields=["inspection", "status"], name="problem_insp_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="uniq_problem_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="problem_number_positive"),
+            models.CheckConstraint(
+                condition=Q(rectified_on__isnull=True)
+                | Q(fed_back_on__isnull=False, rectified_on__gte=F("fed_back_on")),
+                name="problem_rectified_after_feedback",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"问题 {self.number}：{self.title}"
+
+
+class ImmediateNotice(DomainRecord):
+    """An immediate-rectification notice (立行立改通知书) for an urgent problem."""
+
+    problem = models.ForeignKey(
+        Problem, on_delete=models.PROTECT, related_name="immediate_notices", verbose_name=_("问题")
+    )
+    number = models.PositiveIntegerField(_("编号"))
+    issued_on = models.DateField(_("下发日期"))
+    deadline = models.DateField(_("整改时限"))
+    requirement = models.TextField(_("整改要求"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("签发人")
+    )
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    result = models.TextField(_("整改结果"), blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("立行立改通知书")
+        verbose_name_plural = _("立行立改通知书")
+        constraints = [
+            models.UniqueConstraint(fields=["problem", "number"], name="uniq_notice_number"),
+            models.CheckConstraint(condition=Q(deadline__gte=F("issued_on")), name="notice_deadline_in_order"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("issued_on")),
+                name="notice_completed_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"立行立改通知书 {self.number}"
+
+
+class ClueDestination(models.TextChoices):
+    DISCIPLINE = "discipline", _("纪委监委")
+    ORG_DEPT = "org_dept", _("组织部")
+
+
+class ClueStatus(models.TextChoices):
+    DRAFT = "draft", _("待移交")
+    TRANSFERRED = "transferred", _("已移交")
+    DISPOSED = "disposed", _("已办结")
+
+
+class Disposition(models.TextChoices):
+    PRELIMINARY = "preliminary", _("初步核实")
+    LETTER_INQUIRY = "letter_inquiry", _("谈话函询")
+    CASE_OPENED = "case_opened", _("立案审查调查")
+    CLOSED = "closed", _("予以了结")
+    SHELVED = "shelved", _("暂存待查")
+    ORG_HANDLING = "org_handling", _("组织处理")
+
+
+class Clue(DomainRecord):
+    """A clue (问题线索) about individual misconduct. Confidential: never shown to units."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="clues", verbose_name=_("巡察"))
+    number = models.PositiveIntegerField(_("编号"))
+    subject_name = models.CharField(_("反映对象"), max_length=100)
+    subject_position = models.CharField(_("职务"), max_length=200, blank=True)
+    summary = models.TextField(_("主要问题"))
+    source_petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, null=True, blank=True, related_name="clues", verbose_name=_("来源信访件")
+    )
+    destination = models.CharField(_("移交去向"), max_length=20, choices=ClueDestination.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=ClueStatus.choices, default=ClueStatus.DRAFT)
+    transferred_on = models.DateField(_("移交日期"), null=True, blank=True)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("移交人"),
+    )
+    disposition = models.CharField(_("处置方式"), max_length=20, choices=Disposition.choices, blank=True)
+    disposed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    disposition_note = models.TextField(_("办理结果"), blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办人"),
+    )
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题线索")
+        verbose_name_plural = _("问题线索")
+        ordering = ["inspection", "number"]
+        indexes = [models.Index(fields=["destination", "status"], name="clue_dest_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="uniq_clue_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="clue_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(transferred_on__isnull=False), name="clue_transferred_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="disposed") | (Q(disposed_on__isnull=False) & ~Q(disposition="")),
+                name="clue_disposed_has_disposition",
+            ),
+            models.CheckConstraint(
+                condition=Q(disposed_on__isnull=True) | Q(disposed_on__gte=F("transferred_on")),
+                name="clue_disposed_after_transfer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"线索 {self.number}：{self.subject_name}"
+
+
+class SanctionSource(models.TextChoices):
+    CLUE = "clue", _("问题线索")
+    HANDOVER = "handover", _("转交办事项")
+    RECTIFICATION = "rectification", _("整改问责")
+
+
+class SanctionKind(models.TextChoices):
+    PARTY_DISCIPLINE = "party_discipline", _("党纪处分")
+    GOVERNMENT = "government", _("政务处分")
+    ORGANIZATIONAL = "organizational", _("组织处理")
+    JUDICIAL = "judicial", _("移送司法机关")
+
+
+class Sanction(DomainRecord):
+    """One sanction of one person (counted in persons and person-times)."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="sanctions", verbose_name=_("巡察")
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=SanctionSource.choices)
+    clue = models.ForeignKey(
+        Clue, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions", verbose_name=_("问题线索")
+    )
+    problem = models.ForeignKey(
+        Problem, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions", verbose_name=_("问题")
+    )
+    kind = models.CharField(_("处理类型"), max_length=20, choices=SanctionKind.choices)
+    person_name = models.CharField(_("被处理人"), max_length=100)
+    person_position = models.CharField(_("职务"), max_length=200, blank=True)
+    decided_on = models.DateField(_("决定日期"))
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("处理处分")
+        verbose_name_plural = _("处理处分")
+        constraints = [
+            models.CheckConstraint(condition=~Q(source="clue") | Q(clue__isnull=False), name="sanction_clue_source"),
+            models.CheckConstraint(
+                condition=~Q(source="rectification") | Q(problem__isnull=False), name="sanction_problem_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} · {self.get_kind_display()}"

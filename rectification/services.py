@@ -1,0 +1,403 @@
+"""Writes for feedback, measures and their verification, evidence, handover items, rules,
+supervision actions and evaluations."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from accounts.models import User
+from campaigns.models import Inspection, InspectionStatus, Organization, TeamRole
+from campaigns.selectors import is_liaison_of, manages
+from campaigns.services import require_manager, require_team_or_manager
+from findings.models import Problem, ProblemStatus
+from xuncha.records import check_version, lock, next_number, record_save, record_withdraw, require_live
+
+from .evidence import sniff_content_type
+from .models import (
+    MEASURE_DONE,
+    Evaluation,
+    Evidence,
+    HandoverItem,
+    HandoverStatus,
+    Measure,
+    MeasureStatus,
+    RuleEstablished,
+    SupervisionAction,
+)
+
+UNFINISHED_PAPERS = (ProblemStatus.DRAFT, ProblemStatus.HANDLER_SIGNED, ProblemStatus.DEPUTY_SIGNED)
+RECTIFYING = (InspectionStatus.FED_BACK,)
+
+
+def default_deadline(feedback_date: datetime.date) -> datetime.date:
+    """Two months after feedback, the usual rectification period (same day, clamped)."""
+    month = feedback_date.month + 2
+    year = feedback_date.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for day in (feedback_date.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _require_unit_side(user: User, organization: Organization) -> None:
+    """The unit's liaison reports rectification; the office may do it on the unit's behalf."""
+    if not (is_liaison_of(user, organization) or manages(user, organization)):
+        raise PermissionDenied(f"您不是{organization.name}的整改联络员，无权办理其整改事项。")
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_feed_back(
+    *, user: User, inspection: Inspection, feedback_date: datetime.date, deadline: datetime.date | None = None
+) -> Inspection:
+    """反馈: approved problems go to the unit, which must rectify them by the deadline."""
+    require_team_or_manager(user, inspection, TeamRole.LEADER)
+    inspection = lock(inspection)
+    require_live(inspection)
+    if inspection.status != InspectionStatus.LEFT:
+        raise ValidationError(f"巡察当前状态为“{inspection.get_status_display()}”，须在撤离后反馈。")
+    if feedback_date < inspection.onsite_end:
+        raise ValidationError({"feedback_date": f"反馈日期不能早于撤离日期{inspection.onsite_end}。"})
+    unfinished = inspection.problems.live().filter(status__in=UNFINISHED_PAPERS).count()
+    if unfinished:
+        raise ValidationError(f"尚有{unfinished}份问题底稿未完成三级审签，请审定或撤销后再反馈。")
+    deadline = deadline or default_deadline(feedback_date)
+    if deadline <= feedback_date:
+        raise ValidationError({"deadline": "整改期限须晚于反馈日期。"})
+    problems = list(inspection.problems.live().filter(status=ProblemStatus.APPROVED))
+    for problem in problems:
+        problem.status = ProblemStatus.FED_BACK
+        problem.fed_back_on = feedback_date
+        problem.version += 1
+    # Bulk path, with history: one history row per problem, attributed to the user.
+    bulk_update_with_history(
+        problems,
+        Problem,
+        ["status", "fed_back_on", "version", "updated_at"],
+        default_user=user,
+        default_change_reason="反馈",
+    )
+    inspection.feedback_date = feedback_date
+    inspection.rectification_deadline = deadline
+    inspection.status = InspectionStatus.FED_BACK
+    record_save(inspection, user=user, reason=f"反馈{len(problems)}个问题")
+    return inspection
+
+
+@transaction.atomic
+def inspection_close(*, user: User, inspection: Inspection) -> Inspection:
+    """整改结束: every fed-back problem is rectified or accepted as ongoing."""
+    require_manager(user, inspection.organization)
+    inspection = lock(inspection)
+    require_live(inspection)
+    if inspection.status != InspectionStatus.FED_BACK:
+        raise ValidationError(f"巡察当前状态为“{inspection.get_status_display()}”，只有整改中的巡察才能结束。")
+    open_count = inspection.problems.live().filter(status=ProblemStatus.FED_BACK).count()
+    if open_count:
+        raise ValidationError(f"尚有{open_count}个问题未完成整改，不能结束。")
+    inspection.status = InspectionStatus.CLOSED
+    record_save(inspection, user=user, reason="整改结束")
+    return inspection
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_add(
+    *,
+    user: User,
+    problem: Problem,
+    content: str,
+    responsible_unit: Organization,
+    responsible_person: str,
+    deadline: datetime.date,
+) -> Measure:
+    inspection = problem.inspection
+    _require_unit_side(user, inspection.organization)
+    problem = lock(problem)  # serialises measure numbering
+    require_live(problem)
+    if problem.status != ProblemStatus.FED_BACK:
+        raise ValidationError(f"问题当前为“{problem.get_status_display()}”，只有已反馈、整改中的问题才能添加整改措施。")
+    if not responsible_unit.path.startswith(inspection.organization.path):
+        raise ValidationError({"responsible_unit": f"责任单位须为{inspection.organization.name}或其下属组织。"})
+    if deadline < problem.fed_back_on:
+        raise ValidationError({"deadline": f"完成时限不能早于反馈日期{problem.fed_back_on}。"})
+    if not content.strip():
+        raise ValidationError({"content": "请填写整改措施。"})
+    if not responsible_person.strip():
+        raise ValidationError({"responsible_person": "请填写责任人。"})
+    measure = Measure(
+        problem=problem,
+        number=next_number(problem.measures.all()),
+        content=content.strip(),
+        responsible_unit=responsible_unit,
+        responsible_person=responsible_person.strip(),
+        deadline=deadline,
+    )
+    record_save(measure, user=user)
+    return measure
+
+
+@transaction.atomic
+def measure_report(
+    *,
+    user: User,
+    measure: Measure,
+    progress: str,
+    files: list[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Measure:
+    """The unit reports progress, with evidence, and asks the office to verify."""
+    _require_unit_side(user, measure.problem.inspection.organization)
+    measure = lock(measure)
+    require_live(measure)
+    check_version(measure, expected_version)
+    if measure.status not in (MeasureStatus.PLANNED, MeasureStatus.SENT_BACK):
+        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，不能重复报告。")
+    if not progress.strip():
+        raise ValidationError({"progress": "请填写整改进展。"})
+    for upload in files:
+        evidence_attach(user=user, measure=measure, upload=upload)
+    if not files and not measure.evidence.exists():
+        raise ValidationError({"files": "请上传至少一份佐证材料。"})
+    measure.progress = progress.strip()
+    measure.status = MeasureStatus.REPORTED
+    measure.reported_at = timezone.now()
+    measure.reported_by = user
+    record_save(measure, user=user, reason="报告整改进展")
+    return measure
+
+
+class Verdict:
+    ACCEPT = "accept"
+    ONGOING = "ongoing"
+    SEND_BACK = "send_back"
+
+
+@transaction.atomic
+def measure_verify(
+    *, user: User, measure: Measure, verdict: str, note: str = "", expected_version: int | None = None
+) -> Measure:
+    """验收: the office accepts a measure, accepts it as ongoing (长期坚持), or sends it back.
+    A problem is rectified once all its measures are accepted (or accepted as ongoing)."""
+    require_manager(user, measure.problem.inspection.organization)
+    measure = lock(measure)
+    require_live(measure)
+    check_version(measure, expected_version)
+    if measure.status != MeasureStatus.REPORTED:
+        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，只有待验收的措施才能验收。")
+    if verdict == Verdict.SEND_BACK and not note.strip():
+        raise ValidationError({"note": "退回时须写明理由。"})
+    status = {
+        Verdict.ACCEPT: MeasureStatus.ACCEPTED,
+        Verdict.ONGOING: MeasureStatus.ONGOING,
+        Verdict.SEND_BACK: MeasureStatus.SENT_BACK,
+    }.get(verdict)
+    if status is None:
+        raise ValidationError({"verdict": "请选择验收结论：通过、长期坚持或退回。"})
+    measure.status = status
+    measure.verification_note = note.strip()
+    measure.verified_by = user
+    measure.verified_at = timezone.now()
+    record_save(measure, user=user, reason=f"验收：{measure.get_status_display()}")
+    problem_settle(user=user, problem=measure.problem)
+    return measure
+
+
+def problem_settle(*, user: User, problem: Problem) -> Problem:
+    """Derive a fed-back problem's rectified state from its measures (inside the caller's
+    transaction): all done → 已整改 (or 长期坚持 if any is ongoing); otherwise 整改中."""
+    problem = lock(problem)
+    statuses = set(problem.measures.live().values_list("status", flat=True))
+    if problem.status not in (ProblemStatus.FED_BACK, ProblemStatus.RECTIFIED, ProblemStatus.ONGOING):
+        return problem
+    if statuses and statuses <= set(MEASURE_DONE):
+        new = ProblemStatus.ONGOING if MeasureStatus.ONGOING in statuses else ProblemStatus.RECTIFIED
+    else:
+        new = ProblemStatus.FED_BACK
+    if new != problem.status:
+        problem.status = new
+        problem.rectified_on = None if new == ProblemStatus.FED_BACK else max(timezone.localdate(), problem.fed_back_on)
+        record_save(problem, user=user, reason=f"整改状态：{problem.get_status_display()}")
+    return problem
+
+
+@transaction.atomic
+def measure_withdraw(*, user: User, measure: Measure, reason: str) -> Measure:
+    require_manager(user, measure.problem.inspection.organization)
+    measure = record_withdraw(record=measure, user=user, reason=reason)
+    problem_settle(user=user, problem=measure.problem)
+    return measure
+
+
+def evidence_attach(*, user: User, measure: Measure, upload: UploadedFile) -> Evidence:
+    """Store one evidence file under a random name; its type comes from its content."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"files": f"“{upload.name}”超过{limit} MB的大小限制。"})
+    if upload.size == 0:
+        raise ValidationError({"files": f"“{upload.name}”是空文件。"})
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError({"files": f"“{upload.name}”不是允许的文件类型（PDF、图片、Word、Excel、OFD）。"})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        measure=measure,
+        original_name=(upload.name or "file")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    evidence.file.save("evidence", upload, save=False)
+    evidence.save()
+    return evidence
+
+
+# --- Handover items, rules, supervision, evaluations ------------------------------------------
+
+
+@transaction.atomic
+def handover_item_create(
+    *,
+    user: User,
+    inspection: Inspection,
+    title: str,
+    department: str,
+    handed_over_on: datetime.date,
+    content: str = "",
+    deadline: datetime.date | None = None,
+) -> HandoverItem:
+    require_team_or_manager(user, inspection, TeamRole.LEADER)
+    inspection = lock(inspection)
+    require_live(inspection)
+    if inspection.onsite_start is None or handed_over_on < inspection.onsite_start:
+        raise ValidationError({"handed_over_on": "转交日期不能早于进驻日期。"})
+    if deadline is not None and deadline < handed_over_on:
+        raise ValidationError({"deadline": "办理时限不能早于转交日期。"})
+    item = HandoverItem(
+        inspection=inspection,
+        number=next_number(inspection.handover_items.all()),
+        title=title,
+        content=content,
+        department=department,
+        handed_over_on=handed_over_on,
+        deadline=deadline,
+    )
+    record_save(item, user=user)
+    return item
+
+
+@transaction.atomic
+def handover_item_close(*, user: User, item: HandoverItem, closed_on: datetime.date, result: str) -> HandoverItem:
+    """办结 with a result."""
+    require_manager(user, item.inspection.organization)
+    item = lock(item)
+    require_live(item)
+    if item.status == HandoverStatus.CLOSED:
+        raise ValidationError(f"该事项已于{item.closed_on}办结。")
+    if closed_on < item.handed_over_on:
+        raise ValidationError({"closed_on": f"办结日期不能早于转交日期{item.handed_over_on}。"})
+    if not result.strip():
+        raise ValidationError({"result": "请填写办理结果。"})
+    item.status = HandoverStatus.CLOSED
+    item.closed_on = closed_on
+    item.result = result.strip()
+    record_save(item, user=user, reason="办结")
+    return item
+
+
+@transaction.atomic
+def rule_record(
+    *,
+    user: User,
+    inspection: Inspection,
+    title: str,
+    kind: str,
+    adopted_on: datetime.date,
+    problem: Problem | None = None,
+) -> RuleEstablished:
+    _require_unit_side(user, inspection.organization)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能登记整改中建立健全的制度。")
+    if problem is not None and problem.inspection_id != inspection.pk:
+        raise ValidationError({"problem": "该问题不属于本次巡察。"})
+    if not title.strip():
+        raise ValidationError({"title": "请填写制度名称。"})
+    rule = RuleEstablished(
+        inspection=inspection, problem=problem, title=title.strip(), kind=kind, adopted_on=adopted_on
+    )
+    record_save(rule, user=user)
+    return rule
+
+
+@transaction.atomic
+def supervision_record(
+    *,
+    user: User,
+    inspection: Inspection,
+    kind: str,
+    acted_on: datetime.date,
+    content: str,
+    target_person: str = "",
+    measure: Measure | None = None,
+) -> SupervisionAction:
+    """督查督办: a notice, a reminder, a warning, an interview (约谈) or a look-back scheduled."""
+    require_manager(user, inspection.organization)
+    require_live(inspection)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能对整改进行督办。")
+    if measure is not None and measure.problem.inspection_id != inspection.pk:
+        raise ValidationError({"measure": "该整改措施不属于本次巡察。"})
+    if acted_on < inspection.feedback_date:
+        raise ValidationError({"acted_on": f"督办日期不能早于反馈日期{inspection.feedback_date}。"})
+    if not content.strip():
+        raise ValidationError({"content": "请填写督办内容。"})
+    action = SupervisionAction(
+        inspection=inspection,
+        measure=measure,
+        kind=kind,
+        acted_on=acted_on,
+        acted_by=user,
+        target_person=target_person,
+        content=content.strip(),
+    )
+    record_save(action, user=user)
+    return action
+
+
+@transaction.atomic
+def evaluation_record(
+    *, user: User, inspection: Inspection, score: int, grade: str, evaluated_on: datetime.date, note: str = ""
+) -> Evaluation:
+    """评估 the unit's rectification: 0–100 and a grade."""
+    require_manager(user, inspection.organization)
+    require_live(inspection)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能评估整改。")
+    if not 0 <= score <= 100:
+        raise ValidationError({"score": "得分须在0到100之间。"})
+    if evaluated_on < inspection.feedback_date:
+        raise ValidationError({"evaluated_on": "评估日期不能早于反馈日期。"})
+    evaluation = Evaluation(
+        inspection=inspection, score=score, grade=grade, evaluated_on=evaluated_on, evaluated_by=user, note=note
+    )
+    record_save(evaluation, user=user)
+    return evaluation

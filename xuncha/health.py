@@ -1,0 +1,36 @@
+"""`GET /healthz`: the database's and the broker's state, 200 when healthy, 503 when not."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"; say which
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    from xuncha.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises many transport-specific errors
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+@require_GET
+def healthz(request):
+    checks = {"database": database_state(), "broker": broker_state()}
+    healthy = all(state in ("ok", "in-process") for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
