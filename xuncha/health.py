@@ -22,7 +22,7 @@ def broker_state() -> str:
     from xuncha.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # kombu raises many transport-specific errors
         return f"error: {exc.__class__.__name__}"

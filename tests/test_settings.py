@@ -1,0 +1,40 @@
+"""Configuration comes from the environment; a bad value stops start-up with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG")}
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_embedded_default_starts():
+    result = _start()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false"}, "SECRET_KEY must be set"),
+        ({"DATABASE_URL": "mysql://x@localhost/db"}, "DATABASE_URL must name SQLite or PostgreSQL"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"CELERY_BROKER_URL": "http://localhost"}, "CELERY_BROKER_URL must be"),
+        ({"UPLOAD_MAX_BYTES": "20MB"}, "UPLOAD_MAX_BYTES must be a whole number"),
+    ],
+)
+def test_a_bad_value_fails_loudly(env, message):
+    result = _start(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
