@@ -4,7 +4,7 @@ Every `<things>_visible_to(user)` is the only door to its table for a user (DESI
 `inspection_scope_q` is the shared rule for everything that hangs off an inspection.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.jurisdiction import FULL_READ_ROLES, organization_ids, path_q, subtree_paths
 from accounts.models import Role, User
@@ -136,3 +136,29 @@ def is_liaison_of(user: User, organization: Organization) -> bool:
 
 def went_on_site(inspection: Inspection) -> bool:
     return inspection.status in WENT_ON_SITE
+
+
+# --- Coverage (巡察全覆盖) ------------------------------------------------------------------
+
+
+def organizations_in_scope(term: Term) -> QuerySet[Organization]:
+    """What the term's committee must inspect: active organizations below it, down to (and
+    including) the next committees, whose own subtrees are theirs to cover."""
+    committee = term.committee
+    lower = Organization.objects.filter(path__startswith=committee.path, is_committee=True).exclude(pk=committee.pk)
+    q = Q(path__startswith=committee.path) & ~Q(pk=committee.pk)
+    for path in lower.values_list("path", flat=True):
+        q &= ~Q(path__startswith=path) | Q(path=path)
+    return Organization.objects.filter(q, is_active=True)
+
+
+def coverage_by_level(term: Term) -> list[dict]:
+    """Per level: organizations in scope, and how many of them a term inspection went on site in."""
+    scope = organizations_in_scope(term)
+    inspected = Inspection.objects.live().filter(round__term=term, status__in=WENT_ON_SITE).values("organization_id")
+    rows = (
+        scope.values("level")
+        .annotate(in_scope=Count("pk"), inspected=Count("pk", filter=Q(pk__in=inspected)))
+        .order_by("level")
+    )
+    return list(rows)

@@ -38,7 +38,9 @@ def _healthz_in_subprocess(**env) -> tuple[int, dict]:
         "r = Client().get('/healthz'); print(r.status_code); print(r.content.decode())"
     )
     environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "xuncha.settings", **env}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     status, body = out.stdout.strip().splitlines()[-2:]
     return int(status), json.loads(body)
