@@ -19,6 +19,15 @@ def subtree_paths(user: User, *roles: str) -> list[str]:
     return [a.organization.path for a in user.active_assignments() if a.role in roles]
 
 
+def holds(user: User, *roles: str) -> bool:
+    """The user is signed in, active, and holds one of `roles` through an active assignment.
+
+    Use this, not `user.has_role`, in scoping: `has_role` does not look at `user.is_active`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_role(*roles)
+
+
 def organization_ids(user: User, *roles: str) -> list[int]:
     """The exact organizations (not their subtrees) on which the user holds one of `roles`."""
     if not user.is_authenticated or not user.is_active:

@@ -5,8 +5,9 @@ Every `<things>_visible_to(user)` is the only door to its table for a user (DESI
 """
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from accounts.jurisdiction import FULL_READ_ROLES, organization_ids, path_q, subtree_paths
+from accounts.jurisdiction import FULL_READ_ROLES, holds, organization_ids, path_q, subtree_paths
 from accounts.models import Role, User
 
 from .models import (
@@ -38,7 +39,7 @@ def inspection_scope_q(user: User, prefix: str = "", *, inspectors: bool = True)
     """Inspections a user may read: their subtree for office staff and leaders, their own teams'
     inspections for inspectors. Unit and handler roles get their own rules per model."""
     q = path_q(f"{prefix}organization__path", subtree_paths(user, *FULL_READ_ROLES))
-    if inspectors and user.has_role(Role.INSPECTOR):
+    if inspectors and holds(user, Role.INSPECTOR):
         q |= Q(**{f"{prefix}team_id__in": member_team_ids(user)})
     return q
 
@@ -57,7 +58,7 @@ def inspections_visible_to(user: User) -> QuerySet[Inspection]:
 
 def organizations_visible_to(user: User) -> QuerySet[Organization]:
     q = path_q("path", subtree_paths(user, *FULL_READ_ROLES))
-    if user.has_role(Role.INSPECTOR):
+    if holds(user, Role.INSPECTOR):
         q |= Q(pk__in=Inspection.objects.filter(team_id__in=member_team_ids(user)).values("organization_id"))
     q |= Q(pk__in=organization_ids(user, Role.UNIT_LIAISON))
     return Organization.objects.filter(q)
@@ -74,21 +75,21 @@ def _committee_q(user: User, field: str) -> Q:
 
 def terms_visible_to(user: User) -> QuerySet[Term]:
     q = _committee_q(user, "committee")
-    if user.has_role(Role.INSPECTOR):
+    if holds(user, Role.INSPECTOR):
         q |= Q(pk__in=Team.objects.filter(pk__in=member_team_ids(user)).values("round__term_id"))
     return Term.objects.filter(q)
 
 
 def rounds_visible_to(user: User) -> QuerySet[Round]:
     q = _committee_q(user, "term__committee")
-    if user.has_role(Role.INSPECTOR):
+    if holds(user, Role.INSPECTOR):
         q |= Q(pk__in=Team.objects.filter(pk__in=member_team_ids(user)).values("round_id"))
     return Round.objects.filter(q)
 
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
     q = _committee_q(user, "round__term__committee")
-    if user.has_role(Role.INSPECTOR):
+    if holds(user, Role.INSPECTOR):
         q |= Q(pk__in=member_team_ids(user))
     return Team.objects.filter(q)
 
@@ -100,7 +101,7 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
     q = path_q("employer__path", paths) | path_q("home_district__path", paths)
     if paths:
         q |= Q(pk__in=TeamMember.objects.filter(team__in=teams_visible_to(user)).values("person_id"))
-    if user.has_role(Role.INSPECTOR):
+    if holds(user, Role.INSPECTOR):
         q |= Q(pk__in=TeamMember.objects.filter(team_id__in=member_team_ids(user)).values("person_id"))
     return Person.objects.filter(q)
 
@@ -125,7 +126,7 @@ def manages(user: User, organization: Organization) -> bool:
 
 def team_role(user: User, team: Team) -> str | None:
     """The user's role on the team (组长/副组长/组员), or None if they do not sit on it."""
-    if not user.has_role(Role.INSPECTOR):
+    if not holds(user, Role.INSPECTOR):
         return None
     return TeamMember.objects.filter(team=team, person__user=user).values_list("role", flat=True).first()
 
@@ -162,3 +163,15 @@ def coverage_by_level(term: Term) -> list[dict]:
         .order_by("level")
     )
     return list(rows)
+
+
+def current_term_for(user: User, today=None) -> Term | None:
+    """The running term of the highest committee the user can see."""
+    today = today or timezone.localdate()
+    return (
+        terms_visible_to(user)
+        .filter(start_date__lte=today, end_date__gte=today)
+        .select_related("committee")
+        .order_by("committee__depth", "-start_date")
+        .first()
+    )

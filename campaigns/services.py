@@ -183,14 +183,18 @@ def inspection_create(
     return inspection
 
 
-@transaction.atomic
-def inspection_enter(*, user: User, inspection: Inspection, on: datetime.date) -> Inspection:
-    """进驻: the team arrives on site."""
+def inspection_enter_check(*, user: User, inspection: Inspection) -> None:
     require_team_or_manager(user, inspection, TeamRole.LEADER)
-    inspection = lock(inspection)
     require_live(inspection)
     if inspection.status != InspectionStatus.PLANNED:
         raise ValidationError(f"当前状态为“{inspection.get_status_display()}”，不能再次进驻。")
+
+
+@transaction.atomic
+def inspection_enter(*, user: User, inspection: Inspection, on: datetime.date) -> Inspection:
+    """进驻: the team arrives on site."""
+    inspection = lock(inspection)
+    inspection_enter_check(user=user, inspection=inspection)
     round = inspection.round
     if on < round.start_date:
         raise ValidationError({"onsite_start": f"进驻日期不能早于{round.name}开始日期{round.start_date}。"})
@@ -203,14 +207,18 @@ def inspection_enter(*, user: User, inspection: Inspection, on: datetime.date) -
     return inspection
 
 
-@transaction.atomic
-def inspection_leave(*, user: User, inspection: Inspection, on: datetime.date) -> Inspection:
-    """撤离: the team leaves the site; sign-off of working papers may go on."""
+def inspection_leave_check(*, user: User, inspection: Inspection) -> None:
     require_team_or_manager(user, inspection, TeamRole.LEADER)
-    inspection = lock(inspection)
     require_live(inspection)
     if inspection.status != InspectionStatus.ON_SITE:
         raise ValidationError(f"当前状态为“{inspection.get_status_display()}”，只有进驻中的巡察才能撤离。")
+
+
+@transaction.atomic
+def inspection_leave(*, user: User, inspection: Inspection, on: datetime.date) -> Inspection:
+    """撤离: the team leaves the site; sign-off of working papers may go on."""
+    inspection = lock(inspection)
+    inspection_leave_check(user=user, inspection=inspection)
     if on < inspection.onsite_start:
         raise ValidationError({"onsite_end": f"撤离日期不能早于进驻日期{inspection.onsite_start}。"})
     inspection.onsite_end = on

@@ -6,9 +6,10 @@ reach them, and a clue reaches a handler only once transferred to that handler's
 
 from django.db.models import Q, QuerySet
 
-from accounts.jurisdiction import path_q, subtree_paths
+from accounts.jurisdiction import holds, path_q, subtree_paths
 from accounts.models import Role, User
-from campaigns.selectors import inspection_scope_q, liaison_inspection_q
+from campaigns.models import InspectionStatus, TeamRole
+from campaigns.selectors import inspection_scope_q, liaison_inspection_q, member_team_ids
 
 from .models import (
     Clue,
@@ -72,12 +73,24 @@ def sanctions_visible_to(user: User) -> QuerySet[Sanction]:
 
 
 def common_problems_visible_to(user: User) -> QuerySet[CommonProblem]:
-    return CommonProblem.objects.filter(
-        Q(pk__in=problems_visible_to(user).filter(common_problem__isnull=False).values("common_problem_id"))
-        | Q(created_by=user)  # a group just created, before any problem joins it
-    )
+    q = Q(pk__in=problems_visible_to(user).filter(common_problem__isnull=False).values("common_problem_id"))
+    if holds(user, Role.OFFICE_ADMIN):
+        q |= Q(created_by=user)  # a group just created, before any problem joins it
+    return CommonProblem.objects.filter(q)
 
 
 def categories_for(user: User) -> QuerySet[ProblemCategory]:
     """The taxonomy is not confidential; everyone signed in reads it."""
     return ProblemCategory.objects.all() if user.is_authenticated else ProblemCategory.objects.none()
+
+
+def papers_awaiting_signature(user: User) -> QuerySet[Problem]:
+    """Working papers waiting for this user's signature at the step they hold."""
+    working = Q(inspection__status__in=[InspectionStatus.ON_SITE, InspectionStatus.LEFT], withdrawn_at__isnull=True)
+    mine = Q(status=ProblemStatus.DRAFT, drafted_by=user)
+    reviewer = Q(
+        status=ProblemStatus.HANDLER_SIGNED,
+        inspection__team_id__in=member_team_ids(user, TeamRole.DEPUTY, TeamRole.LEADER),
+    ) & ~Q(drafted_by=user)
+    leader = Q(status=ProblemStatus.DEPUTY_SIGNED, inspection__team_id__in=member_team_ids(user, TeamRole.LEADER))
+    return Problem.objects.filter(working & (mine | reviewer | leader))

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from campaigns.models import Inspection, InspectionStatus, Organization, TeamRole
 from campaigns.selectors import is_liaison_of, manages
 from campaigns.services import require_manager, require_team_or_manager
 from findings.models import Problem, ProblemStatus
+from findings.services import default_deadline, inspection_feed_back  # noqa: F401 — feedback opens rectification
 from xuncha.records import check_version, lock, next_number, record_save, record_withdraw, require_live
 
 from .evidence import sniff_content_type
@@ -31,21 +31,7 @@ from .models import (
     SupervisionAction,
 )
 
-UNFINISHED_PAPERS = (ProblemStatus.DRAFT, ProblemStatus.HANDLER_SIGNED, ProblemStatus.DEPUTY_SIGNED)
 RECTIFYING = (InspectionStatus.FED_BACK,)
-
-
-def default_deadline(feedback_date: datetime.date) -> datetime.date:
-    """Two months after feedback, the usual rectification period (same day, clamped)."""
-    month = feedback_date.month + 2
-    year = feedback_date.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for day in (feedback_date.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _require_unit_side(user: User, organization: Organization) -> None:
@@ -54,64 +40,34 @@ def _require_unit_side(user: User, organization: Organization) -> None:
         raise PermissionDenied(f"您不是{organization.name}的整改联络员，无权办理其整改事项。")
 
 
-# --- Feedback -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def inspection_feed_back(
-    *, user: User, inspection: Inspection, feedback_date: datetime.date, deadline: datetime.date | None = None
-) -> Inspection:
-    """反馈: approved problems go to the unit, which must rectify them by the deadline."""
-    require_team_or_manager(user, inspection, TeamRole.LEADER)
-    inspection = lock(inspection)
-    require_live(inspection)
-    if inspection.status != InspectionStatus.LEFT:
-        raise ValidationError(f"巡察当前状态为“{inspection.get_status_display()}”，须在撤离后反馈。")
-    if feedback_date < inspection.onsite_end:
-        raise ValidationError({"feedback_date": f"反馈日期不能早于撤离日期{inspection.onsite_end}。"})
-    unfinished = inspection.problems.live().filter(status__in=UNFINISHED_PAPERS).count()
-    if unfinished:
-        raise ValidationError(f"尚有{unfinished}份问题底稿未完成三级审签，请审定或撤销后再反馈。")
-    deadline = deadline or default_deadline(feedback_date)
-    if deadline <= feedback_date:
-        raise ValidationError({"deadline": "整改期限须晚于反馈日期。"})
-    problems = list(inspection.problems.live().filter(status=ProblemStatus.APPROVED))
-    for problem in problems:
-        problem.status = ProblemStatus.FED_BACK
-        problem.fed_back_on = feedback_date
-        problem.version += 1
-    # Bulk path, with history: one history row per problem, attributed to the user.
-    bulk_update_with_history(
-        problems,
-        Problem,
-        ["status", "fed_back_on", "version", "updated_at"],
-        default_user=user,
-        default_change_reason="反馈",
-    )
-    inspection.feedback_date = feedback_date
-    inspection.rectification_deadline = deadline
-    inspection.status = InspectionStatus.FED_BACK
-    record_save(inspection, user=user, reason=f"反馈{len(problems)}个问题")
-    return inspection
-
-
-@transaction.atomic
-def inspection_close(*, user: User, inspection: Inspection) -> Inspection:
-    """整改结束: every fed-back problem is rectified or accepted as ongoing."""
+def inspection_close_check(*, user: User, inspection: Inspection) -> None:
     require_manager(user, inspection.organization)
-    inspection = lock(inspection)
     require_live(inspection)
     if inspection.status != InspectionStatus.FED_BACK:
         raise ValidationError(f"巡察当前状态为“{inspection.get_status_display()}”，只有整改中的巡察才能结束。")
     open_count = inspection.problems.live().filter(status=ProblemStatus.FED_BACK).count()
     if open_count:
         raise ValidationError(f"尚有{open_count}个问题未完成整改，不能结束。")
+
+
+@transaction.atomic
+def inspection_close(*, user: User, inspection: Inspection) -> Inspection:
+    """整改结束: every fed-back problem is rectified or accepted as ongoing."""
+    inspection = lock(inspection)
+    inspection_close_check(user=user, inspection=inspection)
     inspection.status = InspectionStatus.CLOSED
     record_save(inspection, user=user, reason="整改结束")
     return inspection
 
 
 # --- Measures -------------------------------------------------------------------------------
+
+
+def measure_add_check(*, user: User, problem: Problem) -> None:
+    _require_unit_side(user, problem.inspection.organization)
+    require_live(problem)
+    if problem.status != ProblemStatus.FED_BACK:
+        raise ValidationError(f"问题当前为“{problem.get_status_display()}”，只有已反馈、整改中的问题才能添加整改措施。")
 
 
 @transaction.atomic
@@ -125,11 +81,8 @@ def measure_add(
     deadline: datetime.date,
 ) -> Measure:
     inspection = problem.inspection
-    _require_unit_side(user, inspection.organization)
     problem = lock(problem)  # serialises measure numbering
-    require_live(problem)
-    if problem.status != ProblemStatus.FED_BACK:
-        raise ValidationError(f"问题当前为“{problem.get_status_display()}”，只有已反馈、整改中的问题才能添加整改措施。")
+    measure_add_check(user=user, problem=problem)
     if not responsible_unit.path.startswith(inspection.organization.path):
         raise ValidationError({"responsible_unit": f"责任单位须为{inspection.organization.name}或其下属组织。"})
     if deadline < problem.fed_back_on:
@@ -150,6 +103,13 @@ def measure_add(
     return measure
 
 
+def measure_report_check(*, user: User, measure: Measure) -> None:
+    _require_unit_side(user, measure.problem.inspection.organization)
+    require_live(measure)
+    if measure.status not in (MeasureStatus.PLANNED, MeasureStatus.SENT_BACK):
+        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，不能重复报告。")
+
+
 @transaction.atomic
 def measure_report(
     *,
@@ -160,12 +120,9 @@ def measure_report(
     expected_version: int | None = None,
 ) -> Measure:
     """The unit reports progress, with evidence, and asks the office to verify."""
-    _require_unit_side(user, measure.problem.inspection.organization)
     measure = lock(measure)
-    require_live(measure)
+    measure_report_check(user=user, measure=measure)
     check_version(measure, expected_version)
-    if measure.status not in (MeasureStatus.PLANNED, MeasureStatus.SENT_BACK):
-        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，不能重复报告。")
     if not progress.strip():
         raise ValidationError({"progress": "请填写整改进展。"})
     for upload in files:
@@ -186,18 +143,22 @@ class Verdict:
     SEND_BACK = "send_back"
 
 
+def measure_verify_check(*, user: User, measure: Measure) -> None:
+    require_manager(user, measure.problem.inspection.organization)
+    require_live(measure)
+    if measure.status != MeasureStatus.REPORTED:
+        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，只有待验收的措施才能验收。")
+
+
 @transaction.atomic
 def measure_verify(
     *, user: User, measure: Measure, verdict: str, note: str = "", expected_version: int | None = None
 ) -> Measure:
     """验收: the office accepts a measure, accepts it as ongoing (长期坚持), or sends it back.
     A problem is rectified once all its measures are accepted (or accepted as ongoing)."""
-    require_manager(user, measure.problem.inspection.organization)
     measure = lock(measure)
-    require_live(measure)
+    measure_verify_check(user=user, measure=measure)
     check_version(measure, expected_version)
-    if measure.status != MeasureStatus.REPORTED:
-        raise ValidationError(f"措施当前为“{measure.get_status_display()}”，只有待验收的措施才能验收。")
     if verdict == Verdict.SEND_BACK and not note.strip():
         raise ValidationError({"note": "退回时须写明理由。"})
     status = {
@@ -234,9 +195,14 @@ def problem_settle(*, user: User, problem: Problem) -> Problem:
     return problem
 
 
+def measure_withdraw_check(*, user: User, measure: Measure) -> None:
+    require_manager(user, measure.problem.inspection.organization)
+    require_live(measure)
+
+
 @transaction.atomic
 def measure_withdraw(*, user: User, measure: Measure, reason: str) -> Measure:
-    require_manager(user, measure.problem.inspection.organization)
+    measure_withdraw_check(user=user, measure=measure)
     measure = record_withdraw(record=measure, user=user, reason=reason)
     problem_settle(user=user, problem=measure.problem)
     return measure
@@ -267,11 +233,19 @@ def evidence_attach(*, user: User, measure: Measure, upload: UploadedFile) -> Ev
         uploaded_by=user,
     )
     evidence.file.save("evidence", upload, save=False)
+    evidence._history_user = user
     evidence.save()
     return evidence
 
 
 # --- Handover items, rules, supervision, evaluations ------------------------------------------
+
+
+def handover_item_create_check(*, user: User, inspection: Inspection) -> None:
+    require_team_or_manager(user, inspection, TeamRole.LEADER)
+    require_live(inspection)
+    if inspection.onsite_start is None:
+        raise ValidationError({"handed_over_on": "转交日期不能早于进驻日期。"})
 
 
 @transaction.atomic
@@ -285,10 +259,9 @@ def handover_item_create(
     content: str = "",
     deadline: datetime.date | None = None,
 ) -> HandoverItem:
-    require_team_or_manager(user, inspection, TeamRole.LEADER)
     inspection = lock(inspection)
-    require_live(inspection)
-    if inspection.onsite_start is None or handed_over_on < inspection.onsite_start:
+    handover_item_create_check(user=user, inspection=inspection)
+    if handed_over_on < inspection.onsite_start:
         raise ValidationError({"handed_over_on": "转交日期不能早于进驻日期。"})
     if deadline is not None and deadline < handed_over_on:
         raise ValidationError({"deadline": "办理时限不能早于转交日期。"})
@@ -305,14 +278,18 @@ def handover_item_create(
     return item
 
 
-@transaction.atomic
-def handover_item_close(*, user: User, item: HandoverItem, closed_on: datetime.date, result: str) -> HandoverItem:
-    """办结 with a result."""
+def handover_item_close_check(*, user: User, item: HandoverItem) -> None:
     require_manager(user, item.inspection.organization)
-    item = lock(item)
     require_live(item)
     if item.status == HandoverStatus.CLOSED:
         raise ValidationError(f"该事项已于{item.closed_on}办结。")
+
+
+@transaction.atomic
+def handover_item_close(*, user: User, item: HandoverItem, closed_on: datetime.date, result: str) -> HandoverItem:
+    """办结 with a result."""
+    item = lock(item)
+    handover_item_close_check(user=user, item=item)
     if closed_on < item.handed_over_on:
         raise ValidationError({"closed_on": f"办结日期不能早于转交日期{item.handed_over_on}。"})
     if not result.strip():
@@ -322,6 +299,13 @@ def handover_item_close(*, user: User, item: HandoverItem, closed_on: datetime.d
     item.result = result.strip()
     record_save(item, user=user, reason="办结")
     return item
+
+
+def rule_record_check(*, user: User, inspection: Inspection) -> None:
+    _require_unit_side(user, inspection.organization)
+    require_live(inspection)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能登记整改中建立健全的制度。")
 
 
 @transaction.atomic
@@ -334,9 +318,7 @@ def rule_record(
     adopted_on: datetime.date,
     problem: Problem | None = None,
 ) -> RuleEstablished:
-    _require_unit_side(user, inspection.organization)
-    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
-        raise ValidationError("巡察反馈后才能登记整改中建立健全的制度。")
+    rule_record_check(user=user, inspection=inspection)
     if problem is not None and problem.inspection_id != inspection.pk:
         raise ValidationError({"problem": "该问题不属于本次巡察。"})
     if not title.strip():
@@ -346,6 +328,13 @@ def rule_record(
     )
     record_save(rule, user=user)
     return rule
+
+
+def supervision_record_check(*, user: User, inspection: Inspection) -> None:
+    require_manager(user, inspection.organization)
+    require_live(inspection)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能对整改进行督办。")
 
 
 @transaction.atomic
@@ -360,10 +349,7 @@ def supervision_record(
     measure: Measure | None = None,
 ) -> SupervisionAction:
     """督查督办: a notice, a reminder, a warning, an interview (约谈) or a look-back scheduled."""
-    require_manager(user, inspection.organization)
-    require_live(inspection)
-    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
-        raise ValidationError("巡察反馈后才能对整改进行督办。")
+    supervision_record_check(user=user, inspection=inspection)
     if measure is not None and measure.problem.inspection_id != inspection.pk:
         raise ValidationError({"measure": "该整改措施不属于本次巡察。"})
     if acted_on < inspection.feedback_date:
@@ -383,15 +369,19 @@ def supervision_record(
     return action
 
 
+def evaluation_record_check(*, user: User, inspection: Inspection) -> None:
+    require_manager(user, inspection.organization)
+    require_live(inspection)
+    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
+        raise ValidationError("巡察反馈后才能评估整改。")
+
+
 @transaction.atomic
 def evaluation_record(
     *, user: User, inspection: Inspection, score: int, grade: str, evaluated_on: datetime.date, note: str = ""
 ) -> Evaluation:
     """评估 the unit's rectification: 0–100 and a grade."""
-    require_manager(user, inspection.organization)
-    require_live(inspection)
-    if inspection.status not in (InspectionStatus.FED_BACK, InspectionStatus.CLOSED):
-        raise ValidationError("巡察反馈后才能评估整改。")
+    evaluation_record_check(user=user, inspection=inspection)
     if not 0 <= score <= 100:
         raise ValidationError({"score": "得分须在0到100之间。"})
     if evaluated_on < inspection.feedback_date:
@@ -401,3 +391,23 @@ def evaluation_record(
     )
     record_save(evaluation, user=user)
     return evaluation
+
+
+@transaction.atomic
+def measures_assign_unit(*, user: User, measures: list[Measure], unit: Organization) -> int:
+    """Bulk: make `unit` responsible for many measures; each keeps its own history row."""
+    changed = 0
+    for measure in measures:
+        measure = lock(measure)
+        organization = measure.problem.inspection.organization
+        require_manager(user, organization)
+        require_live(measure)
+        if measure.is_done:
+            raise ValidationError(f"措施“{measure.content[:20]}”已验收，不能调整责任单位。")
+        if not unit.path.startswith(organization.path):
+            raise ValidationError({"unit": f"{unit.name}不是{organization.name}或其下属组织。"})
+        if measure.responsible_unit_id != unit.pk:
+            measure.responsible_unit = unit
+            record_save(measure, user=user, reason=f"批量调整责任单位：{unit.name}")
+            changed += 1
+    return changed

@@ -5,7 +5,7 @@ overwrite each other. The `version` column is what services compare before savin
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
@@ -65,7 +65,9 @@ def record_save(record, *, user, reason: str = "") -> None:
     """Save with the acting user and reason in history, bumping the edit version."""
     record._history_user = user
     if reason:
-        record._change_reason = reason
+        # History keeps reasons in varchar(100) (PostgreSQL refuses longer); a withdrawal or
+        # return reason is kept whole on the record itself.
+        record._change_reason = reason[:100]
     if record.pk and isinstance(record, DomainRecord):
         record.version += 1
     record.full_clean()
@@ -95,3 +97,12 @@ def record_withdraw(*, record: DomainRecord, user, reason: str) -> DomainRecord:
 def require_live(record: DomainRecord) -> None:
     if record.is_withdrawn:
         raise ValidationError(f"{record._meta.verbose_name}已撤销，不能再办理。")
+
+
+def allowed(check, **kwargs) -> bool:
+    """Whether a service's precondition check passes: the same rule decides the button and the write."""
+    try:
+        check(**kwargs)
+    except (ValidationError, PermissionDenied):
+        return False
+    return True

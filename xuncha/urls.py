@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import views as account_views
+from reports import views as report_views
 from xuncha.health import healthz
 
 admin.site.site_header = "巡察工作管理系统"
@@ -15,5 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", account_views.home, name="home"),
+    path("", report_views.home, name="home"),
+    path("", include("campaigns.urls")),
+    path("", include("findings.urls")),
+    path("", include("rectification.urls")),
 ]

@@ -1,0 +1,298 @@
+"""The inspection page (the hub), the problem page, measures and their verification, evidence,
+handover items, supervision and the unit liaison's page.
+
+These pages show records of every app, so they live here, at the top of the domain chain."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from campaigns import services as cs
+from campaigns.selectors import inspections_visible_to
+from findings import services as fs
+from findings.forms import DateOnlyForm
+from findings.selectors import (
+    clues_visible_to,
+    notices_visible_to,
+    petitions_visible_to,
+    problems_visible_to,
+    sanctions_visible_to,
+)
+from xuncha.actions import action_view
+from xuncha.records import allowed
+
+from . import services as s
+from .forms import EvaluationForm, FeedbackForm, HandoverForm, RuleForm, SupervisionForm
+from .selectors import (
+    evaluations_visible_to,
+    handover_items_visible_to,
+    measures_visible_to,
+    rules_visible_to,
+    supervision_actions_visible_to,
+)
+
+# Tabs of the inspection page: (key, label, which roles may open it).
+TEAM_SIDE = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
+EVERYONE = (*TEAM_SIDE, Role.UNIT_LIAISON)
+TABS = [
+    ("overview", _("概况"), EVERYONE),
+    ("petitions", _("信访件"), TEAM_SIDE),
+    ("problems", _("问题"), EVERYONE),
+    ("clues", _("问题线索"), TEAM_SIDE),
+    ("notices", _("立行立改"), TEAM_SIDE),
+    ("measures", _("整改措施"), EVERYONE),
+    ("handover", _("转交办事项"), TEAM_SIDE),
+    ("supervision", _("督查督办"), EVERYONE),
+    ("evaluation", _("整改评估与制度"), EVERYONE),
+    ("history", _("历史"), TEAM_SIDE),
+]
+
+
+def _history(record, limit: int = 50):
+    return record.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+@login_required
+def inspection_detail(request, pk):
+    user = request.user
+    inspection = get_object_or_404(
+        inspections_visible_to(user).select_related("round__term", "team", "organization", "earlier__round"), pk=pk
+    )
+    tabs = [(key, label) for key, label, roles in TABS if user.has_role(*roles)]
+    tab = request.GET.get("tab", "overview")
+    if tab not in dict(tabs):
+        tab = "overview"
+    context = {"inspection": inspection, "tabs": tabs, "tab": tab, "can": _inspection_actions(user, inspection)}
+    context.update(_tab_content(user, inspection, tab))
+    return render(request, "rectification/inspection_detail.html", context)
+
+
+def _inspection_actions(user, inspection) -> dict[str, bool]:
+    checks = {
+        "enter": cs.inspection_enter_check,
+        "leave": cs.inspection_leave_check,
+        "feed_back": fs.inspection_feed_back_check,
+        "close": s.inspection_close_check,
+        "petition": fs.petition_register_check,
+        "problem": fs.problem_draft_check,
+        "clue": fs.clue_register_check,
+        "handover": s.handover_item_create_check,
+        "supervise": s.supervision_record_check,
+        "evaluate": s.evaluation_record_check,
+        "rule": s.rule_record_check,
+    }
+    return {name: allowed(check, user=user, inspection=inspection) for name, check in checks.items()}
+
+
+def _tab_content(user, inspection, tab: str) -> dict:
+    if tab == "petitions":
+        return {"rows": petitions_visible_to(user).filter(inspection=inspection).order_by("number")}
+    if tab == "problems":
+        return {
+            "rows": problems_visible_to(user)
+            .filter(inspection=inspection)
+            .select_related("category")
+            .order_by("number")
+        }
+    if tab == "clues":
+        return {"rows": clues_visible_to(user).filter(inspection=inspection).order_by("number")}
+    if tab == "notices":
+        return {"rows": notices_visible_to(user).filter(problem__inspection=inspection).select_related("problem")}
+    if tab == "measures":
+        return {
+            "rows": measures_visible_to(user)
+            .filter(problem__inspection=inspection)
+            .select_related("problem", "responsible_unit")
+            .order_by("problem__number", "number")
+        }
+    if tab == "handover":
+        return {"rows": handover_items_visible_to(user).filter(inspection=inspection).order_by("number")}
+    if tab == "supervision":
+        return {"rows": supervision_actions_visible_to(user).filter(inspection=inspection).select_related("acted_by")}
+    if tab == "evaluation":
+        return {
+            "rows": evaluations_visible_to(user).filter(inspection=inspection).select_related("evaluated_by"),
+            "rules": rules_visible_to(user).filter(inspection=inspection).select_related("problem"),
+            "sanctions": sanctions_visible_to(user).filter(inspection=inspection).live(),
+        }
+    if tab == "history":
+        return {"history": _history(inspection)}
+    members = inspection.team.members.select_related("person").order_by("role")
+    if not user.has_role(*TEAM_SIDE):
+        members = members.none()  # a unit sees the inspection, not who sat on the team
+    return {"members": members}
+
+
+@login_required
+def problem_detail(request, pk):
+    user = request.user
+    problem = get_object_or_404(
+        problems_visible_to(user).select_related(
+            "inspection__round",
+            "inspection__team",
+            "inspection__organization",
+            "category__parent",
+            "involved_organization",
+            "drafted_by",
+            "deputy_signed_by",
+            "leader_signed_by",
+            "common_problem",
+        ),
+        pk=pk,
+    )
+    steps = {
+        "sign_handler": fs.problem_sign_handler_check,
+        "sign_deputy": fs.problem_sign_deputy_check,
+        "approve": fs.problem_approve_check,
+        "return": fs.problem_return_check,
+        "edit": fs.problem_update_check,
+        "withdraw": fs.problem_withdraw_check,
+        "notice": fs.immediate_notice_issue_check,
+        "measure": s.measure_add_check,
+    }
+    can = {name: allowed(check, user=user, problem=problem) for name, check in steps.items()}
+    return render(
+        request,
+        "rectification/problem_detail.html",
+        {
+            "problem": problem,
+            "can": can,
+            "notices": notices_visible_to(user).filter(problem=problem),
+            "measures": measures_visible_to(user).filter(problem=problem).select_related("responsible_unit"),
+            "history": _history(problem),
+        },
+    )
+
+
+# --- Inspection steps ----------------------------------------------------------------------
+
+
+def _inspection(request, pk):
+    return get_object_or_404(
+        inspections_visible_to(request.user).select_related("organization", "team", "round"), pk=pk
+    )
+
+
+def _hub(inspection, tab: str = "overview") -> str:
+    return reverse("rectification:inspection_detail", args=[inspection.pk]) + f"?tab={tab}"
+
+
+@login_required
+def inspection_enter(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("进驻"),
+        subject=inspection,
+        check=lambda: cs.inspection_enter_check(user=request.user, inspection=inspection),
+        call=lambda on: cs.inspection_enter(user=request.user, inspection=inspection, on=on),
+        success=_("已登记进驻。"),
+        back_url=_hub(inspection),
+        form_class=DateOnlyForm,
+    )
+
+
+@login_required
+def inspection_leave(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("撤离"),
+        subject=inspection,
+        check=lambda: cs.inspection_leave_check(user=request.user, inspection=inspection),
+        call=lambda on: cs.inspection_leave(user=request.user, inspection=inspection, on=on),
+        success=_("已登记撤离。"),
+        back_url=_hub(inspection),
+        form_class=DateOnlyForm,
+    )
+
+
+@login_required
+def inspection_feed_back(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("反馈"),
+        subject=inspection,
+        check=lambda: fs.inspection_feed_back_check(user=request.user, inspection=inspection),
+        call=lambda **data: fs.inspection_feed_back(user=request.user, inspection=inspection, **data),
+        success=_("已反馈，被巡察单位进入整改。"),
+        back_url=_hub(inspection, "problems"),
+        form_class=FeedbackForm,
+    )
+
+
+@login_required
+def inspection_close(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("整改结束"),
+        subject=inspection,
+        check=lambda: s.inspection_close_check(user=request.user, inspection=inspection),
+        call=lambda: s.inspection_close(user=request.user, inspection=inspection),
+        success=_("本次巡察整改已结束。"),
+        back_url=_hub(inspection),
+    )
+
+
+@login_required
+def handover_create(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("转交办事项"),
+        subject=inspection,
+        check=lambda: s.handover_item_create_check(user=request.user, inspection=inspection),
+        call=lambda **data: s.handover_item_create(user=request.user, inspection=inspection, **data),
+        success=_("事项已转交。"),
+        back_url=_hub(inspection, "handover"),
+        form_class=HandoverForm,
+    )
+
+
+@login_required
+def supervision_create(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("督查督办"),
+        subject=inspection,
+        check=lambda: s.supervision_record_check(user=request.user, inspection=inspection),
+        call=lambda **data: s.supervision_record(user=request.user, inspection=inspection, **data),
+        success=_("督办已登记。"),
+        back_url=_hub(inspection, "supervision"),
+        form_class=SupervisionForm,
+    )
+
+
+@login_required
+def evaluation_create(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("整改评估"),
+        subject=inspection,
+        check=lambda: s.evaluation_record_check(user=request.user, inspection=inspection),
+        call=lambda **data: s.evaluation_record(user=request.user, inspection=inspection, **data),
+        success=_("评估已登记。"),
+        back_url=_hub(inspection, "evaluation"),
+        form_class=EvaluationForm,
+    )
+
+
+@login_required
+def rule_create(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("登记建立健全的制度"),
+        subject=inspection,
+        check=lambda: s.rule_record_check(user=request.user, inspection=inspection),
+        call=lambda **data: s.rule_record(user=request.user, inspection=inspection, **data),
+        success=_("制度已登记。"),
+        back_url=_hub(inspection, "evaluation"),
+        form_class=RuleForm,
+    )

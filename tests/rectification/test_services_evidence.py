@@ -1,0 +1,126 @@
+"""evidence_attach, directly and through measure_report: the type comes from the content, the
+size is bounded, empty files are refused, and a refused file leaves the measure unchanged."""
+
+import hashlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rectification import services as rs
+from rectification.models import Evidence, MeasureStatus
+from tests.world import D, fed_back
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The world creates 15 users; the production hasher makes each test take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+PDF = b"%PDF-1.4\n%evidence\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+DOCX = b"PK\x03\x04" + b"\x00" * 16
+
+
+@pytest.fixture
+def measure(world):
+    problem = fed_back(world, problems=1).problems.get()
+    return rs.measure_add(
+        user=world.liaison,
+        problem=problem,
+        content="建立台账",
+        responsible_unit=world.township,
+        responsible_person="王主任",
+        deadline=D(2026, 6, 30),
+    )
+
+
+def attach(world, measure, name, content):
+    return rs.evidence_attach(user=world.liaison, measure=measure, upload=SimpleUploadedFile(name, content))
+
+
+def test_a_pdf_is_stored_under_a_random_name_with_its_digest(world, measure):
+    evidence = attach(world, measure, "公开栏 照片.pdf", PDF)
+    assert evidence.content_type == "application/pdf"
+    assert evidence.original_name == "公开栏 照片.pdf"
+    assert evidence.size == len(PDF)
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert evidence.uploaded_by == world.liaison
+    assert evidence.file.name.startswith("evidence/")
+    assert "公开栏" not in evidence.file.name
+    with evidence.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("a.pdf", PNG, "image/png"),
+        ("整改报告.docx", DOCX, "application/zip"),
+        ("x.jpg", b"\xff\xd8\xff\xe0", "image/jpeg"),
+    ],
+)
+def test_the_type_is_read_from_the_content_not_the_name(world, measure, name, content, content_type):
+    assert attach(world, measure, name, content).content_type == content_type
+
+
+def test_a_text_file_named_pdf_is_refused(world, measure):
+    with pytest.raises(ValidationError, match="“伪装.pdf”不是允许的文件类型"):
+        attach(world, measure, "伪装.pdf", b"just some text pretending to be a pdf")
+    assert not Evidence.objects.exists()
+
+
+def test_an_html_file_is_refused(world, measure):
+    with pytest.raises(ValidationError, match="不是允许的文件类型"):
+        attach(world, measure, "page.html", b"<html><script>alert(1)</script></html>")
+
+
+def test_an_empty_file_is_refused(world, measure):
+    with pytest.raises(ValidationError, match="“空.pdf”是空文件"):
+        attach(world, measure, "空.pdf", b"")
+
+
+def test_an_oversize_file_is_refused(world, measure, settings):
+    settings.UPLOAD_MAX_BYTES = len(PDF) - 1
+    with pytest.raises(ValidationError, match="“大.pdf”超过.*大小限制"):
+        attach(world, measure, "大.pdf", PDF)
+    assert not Evidence.objects.exists()
+
+
+def test_a_file_exactly_at_the_limit_is_accepted(world, measure, settings):
+    settings.UPLOAD_MAX_BYTES = len(PDF)
+    assert attach(world, measure, "a.pdf", PDF).size == len(PDF)
+
+
+def test_the_limit_is_named_in_megabytes(world, measure, settings):
+    settings.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    big = SimpleUploadedFile("大.pdf", PDF + b"\x00" * (2 * 1024 * 1024))
+    with pytest.raises(ValidationError, match="超过2 MB的大小限制"):
+        rs.evidence_attach(user=world.liaison, measure=measure, upload=big)
+
+
+# --- through measure_report: a refused file changes nothing --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"plain text", "不是允许的文件类型"), (b"", "是空文件"), (PDF + b"x" * 64, "大小限制")],
+)
+def test_a_report_with_a_refused_file_changes_nothing(world, measure, settings, content, message):
+    settings.UPLOAD_MAX_BYTES = len(PDF) + 32
+    files = [SimpleUploadedFile("good.pdf", PDF), SimpleUploadedFile("bad.pdf", content)]
+    with pytest.raises(ValidationError, match=message):
+        rs.measure_report(user=world.liaison, measure=measure, progress="已完成", files=files)
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.PLANNED
+    assert measure.progress == ""
+    assert not Evidence.objects.exists()
+
+
+def test_a_report_keeps_every_file(world, measure):
+    files = [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)]
+    measure = rs.measure_report(user=world.liaison, measure=measure, progress="已完成", files=files)
+    assert sorted(measure.evidence.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]

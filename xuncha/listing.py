@@ -1,0 +1,140 @@
+"""One list page for every table: a scoped queryset, a django-filter FilterSet kept in the URL,
+sortable columns and pagination that never counts a whole table.
+
+A list is declared, not written: a `ListPage` subclass names its selector, filter set and
+columns. Pages are fetched as `LIMIT per_page + 1` so "is there a next page" costs nothing,
+and every related object a column shows is joined up front, so the query count does not grow
+with the page size.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: str | Callable[[Any], Any]  # a dotted attribute path, or a function of the row
+    sort: str | None = None  # the order_by expression; None: not sortable
+    link: bool = False  # link the cell to the row's detail page
+    css: str = ""
+    href: Callable[[Any], str] | None = None  # a link of its own instead of the detail page
+
+    def render(self, row) -> Any:
+        if callable(self.value):
+            return self.value(row)
+        value = row
+        for part in self.value.split("."):
+            if value is None:
+                return ""
+            value = getattr(value, part)
+            if callable(value):
+                value = value()
+        return "" if value is None else value
+
+
+def display(field: str) -> Callable[[Any], str]:
+    """The human label of a choice field: `display("status")`."""
+    return lambda row: getattr(row, f"get_{field}_display")()
+
+
+def int_param(raw: str | None, default: int, allowed: tuple[int, ...] | None = None) -> int:
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    if allowed is not None and value not in allowed:
+        return default
+    return max(value, 1)
+
+
+class ListPage(LoginRequiredMixin, View):
+    title: str = ""
+    selector: Callable[..., QuerySet]
+    filterset_class = None
+    columns: list[Column] = []
+    default_sort: str = "-pk"
+    related: tuple[str, ...] = ()
+    detail_url_name: str | None = None
+    template_name = "listing/list.html"
+    roles: tuple[str, ...] = ()  # who may open the list at all; others get 403
+    actions_template: str | None = None  # buttons above the table (create …)
+    bulk_actions: list[tuple[str, str]] = []  # (value, label) offered for selected rows
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.roles and not request.user.has_role(*self.roles):
+            raise PermissionDenied(_("您的角色无权查看此列表。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        qs = type(self).selector(self.request.user)
+        if hasattr(qs, "live"):
+            qs = qs.live()
+        return qs.select_related(*self.related)
+
+    def sort_options(self) -> dict[str, str]:
+        return {c.sort.lstrip("-"): c.sort for c in self.columns if c.sort}
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
+            qs = filterset.qs if filterset.is_bound else qs
+        sort = request.GET.get("sort", "")
+        key = sort.lstrip("-")
+        if key in self.sort_options():
+            qs = qs.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+        else:
+            sort = ""
+            qs = qs.order_by(self.default_sort, "-pk")
+        per_page = int_param(request.GET.get("per_page"), PAGE_SIZES[0], PAGE_SIZES)
+        page = int_param(request.GET.get("page"), 1)
+        offset = (page - 1) * per_page
+        rows = list(qs[offset : offset + per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+        table = [
+            {
+                "obj": row,
+                "url": reverse(self.detail_url_name, args=[row.pk]) if self.detail_url_name else None,
+                "cells": [(c.render(row), c, c.href(row) if c.href else None) for c in self.columns],
+            }
+            for row in rows
+        ]
+        query = request.GET.copy()
+        for name in ("page", "sort"):
+            query.pop(name, None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "view": self,
+                "title": self.title,
+                "filter": filterset,
+                "columns": [(c, c.sort.lstrip("-") if c.sort else None) for c in self.columns],
+                "table": table,
+                "page": page,
+                "per_page": per_page,
+                "page_sizes": PAGE_SIZES,
+                "has_next": has_next,
+                "first_index": offset + 1,
+                "sort": sort,
+                "query": query.urlencode(),
+                **self.extra_context(),
+            },
+        )
+
+    def extra_context(self) -> dict:
+        return {}
