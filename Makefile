@@ -42,3 +42,10 @@ worker: venv
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
+
+## Maintainers: re-extract the English catalogue after changing UI strings, then compile it (needs GNU gettext).
+## Translate every new empty msgstr in locale/en/LC_MESSAGES/django.po, run this again, and commit the .po and .mo.
+.PHONY: messages
+messages: venv
+	$(BIN)/python manage.py makemessages -l en --ignore=$(VENV) --ignore=static/vendor --ignore=tests
+	$(BIN)/python manage.py compilemessages -l en --ignore=$(VENV)

@@ -33,6 +33,8 @@ class User(AbstractUser):
 
     def active_assignments(self) -> list["RoleAssignment"]:
         # Cached per user object: every scoping function of a request asks this once.
+        if not self.is_active:
+            return []  # a deactivated account holds no role, whatever its assignments say
         if not hasattr(self, "_assignments_cache"):
             self._assignments_cache = list(self.role_assignments.filter(is_active=True).select_related("organization"))
         return self._assignments_cache

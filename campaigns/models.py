@@ -153,7 +153,7 @@ class Round(models.Model):
     class Meta:
         verbose_name = _("巡察轮次")
         verbose_name_plural = _("巡察轮次")
-        ordering = ["term", "number"]
+        ordering = ["term_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["term", "number"], name="uniq_round_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="round_number_positive"),
@@ -242,7 +242,7 @@ class Team(models.Model):
     class Meta:
         verbose_name = _("巡察组")
         verbose_name_plural = _("巡察组")
-        ordering = ["round", "number"]
+        ordering = ["round_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="uniq_team_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="team_number_positive"),
@@ -330,7 +330,7 @@ class Inspection(DomainRecord):
     class Meta:
         verbose_name = _("巡察")
         verbose_name_plural = _("巡察")
-        ordering = ["-round__start_date", "team__number", "id"]
+        ordering = ["-id"]  # no joins in a default ordering: lists order explicitly
         indexes = [
             models.Index(fields=["round", "status"], name="insp_round_status_idx"),
             models.Index(fields=["organization"], name="insp_org_idx"),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from xuncha.records import lock, record_save, record_withdraw, require_live
+from xuncha.records import lock, not_in_future, record_save, record_withdraw, require_live
 
 from .models import (
     CadreSource,
@@ -102,6 +102,8 @@ def organization_dissolve(*, user: User, organization: Organization, dissolved_o
         raise ValidationError(f"{organization.name}已于{organization.dissolved_on}撤销。")
     if organization.children.filter(is_active=True).exists():
         raise ValidationError(f"{organization.name}下仍有存续的组织，请先撤销或调整下级组织。")
+    if organization.inspections.live().exclude(status=InspectionStatus.CLOSED).exists():
+        raise ValidationError(f"{organization.name}仍有未结束的巡察，整改结束后才能撤销。")
     organization.is_active = False
     organization.dissolved_on = dissolved_on
     record_save(organization, user=user, reason="撤销党组织")
@@ -150,9 +152,12 @@ def inspection_create(
     theme: str = "",
     earlier: Inspection | None = None,
 ) -> Inspection:
-    require_manager(user, organization)
+    committee = round.term.committee
+    require_manager(user, committee)
     if round.status == RoundStatus.CLOSED:
         raise ValidationError({"round": f"{round.name}已结束，不能再安排巡察。"})
+    if not organization.path.startswith(committee.path) or organization.pk == committee.pk:
+        raise ValidationError({"organization": f"{organization.name}不在{committee.name}的巡察范围内。"})
     if team.round_id != round.pk:
         raise ValidationError({"team": f"{team.name}不属于{round.name}。"})
     if not organization.is_active:
@@ -198,6 +203,7 @@ def inspection_enter(*, user: User, inspection: Inspection, on: datetime.date) -
     round = inspection.round
     if on < round.start_date:
         raise ValidationError({"onsite_start": f"进驻日期不能早于{round.name}开始日期{round.start_date}。"})
+    not_in_future(on, "onsite_start", "进驻日期")
     inspection.onsite_start = on
     inspection.status = InspectionStatus.ON_SITE
     record_save(inspection, user=user, reason="进驻")
@@ -221,26 +227,33 @@ def inspection_leave(*, user: User, inspection: Inspection, on: datetime.date) -
     inspection_leave_check(user=user, inspection=inspection)
     if on < inspection.onsite_start:
         raise ValidationError({"onsite_end": f"撤离日期不能早于进驻日期{inspection.onsite_start}。"})
+    not_in_future(on, "onsite_end", "撤离日期")
     inspection.onsite_end = on
     inspection.status = InspectionStatus.LEFT
     record_save(inspection, user=user, reason="撤离")
     return inspection
 
 
-@transaction.atomic
-def inspection_withdraw(*, user: User, inspection: Inspection, reason: str) -> Inspection:
+def inspection_withdraw_check(*, user: User, inspection: Inspection) -> None:
     require_manager(user, inspection.organization)
+    require_live(inspection)
     live = [
         label
         for label, manager in (
             ("问题", inspection.problems),
             ("信访件", inspection.petitions),
             ("线索", inspection.clues),
+            ("转交办事项", inspection.handover_items),
         )
         if manager.filter(withdrawn_at__isnull=True).exists()
     ]
     if live:
         raise ValidationError(f"该巡察下仍有未撤销的{'、'.join(live)}，请先逐条撤销。")
+
+
+@transaction.atomic
+def inspection_withdraw(*, user: User, inspection: Inspection, reason: str) -> Inspection:
+    inspection_withdraw_check(user=user, inspection=inspection)
     return record_withdraw(record=inspection, user=user, reason=reason)
 
 
@@ -255,6 +268,7 @@ def round_close(*, user: User, round: Round, on: datetime.date) -> Round:
         raise ValidationError(f"{round.name}尚有{pending}个巡察未撤离，不能结束本轮。")
     if on < round.start_date:
         raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+    not_in_future(on, "end_date", "结束日期")
     round.status = RoundStatus.CLOSED
     round.end_date = on
     record_save(round, user=user, reason="本轮巡察结束")

@@ -48,7 +48,7 @@ class Petition(DomainRecord):
     class Meta:
         verbose_name = _("信访件")
         verbose_name_plural = _("信访件")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="uniq_petition_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="petition_number_positive"),
@@ -194,7 +194,7 @@ class Problem(DomainRecord):
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         indexes = [models.Index(fields=["inspection", "status"], name="problem_insp_status_idx")]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="uniq_problem_number"),
@@ -303,7 +303,7 @@ class Clue(DomainRecord):
     class Meta:
         verbose_name = _("问题线索")
         verbose_name_plural = _("问题线索")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         indexes = [models.Index(fields=["destination", "status"], name="clue_dest_status_idx")]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="uniq_clue_number"),

@@ -93,4 +93,4 @@ def papers_awaiting_signature(user: User) -> QuerySet[Problem]:
         inspection__team_id__in=member_team_ids(user, TeamRole.DEPUTY, TeamRole.LEADER),
     ) & ~Q(drafted_by=user)
     leader = Q(status=ProblemStatus.DEPUTY_SIGNED, inspection__team_id__in=member_team_ids(user, TeamRole.LEADER))
-    return Problem.objects.filter(working & (mine | reviewer | leader))
+    return problems_visible_to(user).filter(working & (mine | reviewer | leader))

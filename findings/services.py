@@ -13,12 +13,13 @@ from accounts.models import User
 from campaigns.models import Inspection, InspectionStatus, Organization, TeamRole
 from campaigns.selectors import manages
 from campaigns.services import require_manager, require_team_or_manager
-from xuncha.records import check_version, lock, next_number, record_save, record_withdraw, require_live
+from xuncha.records import check_version, lock, next_number, not_in_future, record_save, record_withdraw, require_live
 
 from .models import (
     Clue,
     ClueStatus,
     CommonProblem,
+    Disposition,
     ImmediateNotice,
     Petition,
     Problem,
@@ -340,6 +341,7 @@ def immediate_notice_complete(
     immediate_notice_complete_check(user=user, notice=notice)
     if completed_on < notice.issued_on:
         raise ValidationError({"completed_on": "完成日期不能早于下发日期。"})
+    not_in_future(completed_on, "completed_on", "完成日期")
     if not result.strip():
         raise ValidationError({"result": "请填写整改结果。"})
     notice.completed_on = completed_on
@@ -428,8 +430,11 @@ def clue_dispose(*, user: User, clue: Clue, disposition: str, disposed_on: datet
     """The receiving body records how it disposed of the clue (初核, 谈话函询, 立案 …)."""
     clue = lock(clue)
     clue_dispose_check(user=user, clue=clue)
+    if disposition not in Disposition.values:
+        raise ValidationError({"disposition": "请选择处置方式。"})
     if disposed_on < clue.transferred_on:
         raise ValidationError({"disposed_on": f"办结日期不能早于移交日期{clue.transferred_on}。"})
+    not_in_future(disposed_on, "disposed_on", "办结日期")
     clue.status = ClueStatus.DISPOSED
     clue.disposition = disposition
     clue.disposed_on = disposed_on
@@ -461,9 +466,11 @@ def sanction_record(
     problem: Problem | None = None,
 ) -> Sanction:
     """Record one sanction of one person, from a clue, a handover item or rectification."""
+    require_live(inspection)
     if source == SanctionSource.CLUE:
         if clue is None or clue.inspection_id != inspection.pk:
             raise ValidationError({"clue": "请选择本次巡察移交的问题线索。"})
+        clue = lock(clue)  # decide on the current state, not the caller's copy
         clue_sanction_check(user=user, clue=clue)
         if decided_on < clue.transferred_on:
             raise ValidationError({"decided_on": "决定日期不能早于线索移交日期。"})
@@ -604,6 +611,8 @@ def common_problem_create(*, user: User, title: str, category: ProblemCategory, 
         raise PermissionDenied("只有巡察办工作人员可以设立共性问题。")
     if not title.strip():
         raise ValidationError({"title": "请填写共性问题名称。"})
+    if not category.is_active:
+        raise ValidationError({"category": f"问题类别“{category.name}”已停用。"})
     common = CommonProblem(title=title.strip(), category=category, description=description, created_by=user)
     record_save(common, user=user)
     return common

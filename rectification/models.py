@@ -64,7 +64,7 @@ class Measure(DomainRecord):
     class Meta:
         verbose_name = _("整改措施")
         verbose_name_plural = _("整改措施")
-        ordering = ["problem", "number"]
+        ordering = ["problem_id", "number"]
         indexes = [models.Index(fields=["status", "deadline"], name="measure_status_deadline_idx")]
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="uniq_measure_number"),
@@ -138,7 +138,7 @@ class HandoverItem(DomainRecord):
     class Meta:
         verbose_name = _("转交办事项")
         verbose_name_plural = _("转交办事项")
-        ordering = ["inspection", "number"]
+        ordering = ["inspection_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "number"], name="uniq_handover_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="handover_number_positive"),

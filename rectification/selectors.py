@@ -54,20 +54,21 @@ def evaluations_visible_to(user: User) -> QuerySet[Evaluation]:
 
 
 def measures_awaiting_verification(user: User) -> QuerySet[Measure]:
-    """Reported measures in the office's jurisdiction, oldest report first."""
+    """Reported measures the user verifies: those of their office jurisdiction."""
     paths = subtree_paths(user, Role.OFFICE_ADMIN)
-    return Measure.objects.live().filter(
-        path_q("problem__inspection__organization__path", paths), status=MeasureStatus.REPORTED
+    return (
+        measures_visible_to(user)
+        .live()
+        .filter(path_q("problem__inspection__organization__path", paths), status=MeasureStatus.REPORTED)
     )
 
 
 def open_measures_for(user: User) -> QuerySet[Measure]:
     """Measures still to be done that this user answers for: the office over its jurisdiction,
-    a liaison for their own unit."""
-    paths = subtree_paths(user, Role.OFFICE_ADMIN)
-    q = path_q("problem__inspection__organization__path", paths)
+    a liaison for their own unit (never a leader's or a team's read-only view)."""
+    q = path_q("problem__inspection__organization__path", subtree_paths(user, Role.OFFICE_ADMIN))
     q |= Q(problem__inspection__organization_id__in=organization_ids(user, Role.UNIT_LIAISON))
-    return Measure.objects.live().filter(q).exclude(status__in=MEASURE_DONE)
+    return measures_visible_to(user).live().filter(q).exclude(status__in=MEASURE_DONE)
 
 
 def measures_due_within(user: User, days: int, today: datetime.date | None = None) -> QuerySet[Measure]:
@@ -81,8 +82,9 @@ def overdue_measures(user: User, today: datetime.date | None = None) -> QuerySet
 
 def overdue_handover_items(user: User, today: datetime.date | None = None) -> QuerySet[HandoverItem]:
     paths = subtree_paths(user, Role.OFFICE_ADMIN)
-    return HandoverItem.objects.live().filter(
-        path_q("inspection__organization__path", paths),
-        status=HandoverStatus.OPEN,
-        deadline__lt=today or timezone.localdate(),
+    return (
+        handover_items_visible_to(user)
+        .live()
+        .filter(path_q("inspection__organization__path", paths))
+        .filter(status=HandoverStatus.OPEN, deadline__lt=today or timezone.localdate())
     )

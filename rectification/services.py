@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,7 +17,7 @@ from campaigns.selectors import is_liaison_of, manages
 from campaigns.services import require_manager, require_team_or_manager
 from findings.models import Problem, ProblemStatus
 from findings.services import default_deadline, inspection_feed_back  # noqa: F401 — feedback opens rectification
-from xuncha.records import check_version, lock, next_number, record_save, record_withdraw, require_live
+from xuncha.records import check_version, lock, next_number, not_in_future, record_save, record_withdraw, require_live
 
 from .evidence import sniff_content_type
 from .models import (
@@ -211,8 +212,8 @@ def measure_withdraw(*, user: User, measure: Measure, reason: str) -> Measure:
 def evidence_attach(*, user: User, measure: Measure, upload: UploadedFile) -> Evidence:
     """Store one evidence file under a random name; its type comes from its content."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
-        limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"files": f"“{upload.name}”超过{limit} MB的大小限制。"})
+        limit = filesizeformat(settings.UPLOAD_MAX_BYTES).replace("\xa0", " ")
+        raise ValidationError({"files": f"“{upload.name}”超过{limit}的大小限制。"})
     if upload.size == 0:
         raise ValidationError({"files": f"“{upload.name}”是空文件。"})
     head = upload.read(8192)
@@ -292,6 +293,7 @@ def handover_item_close(*, user: User, item: HandoverItem, closed_on: datetime.d
     handover_item_close_check(user=user, item=item)
     if closed_on < item.handed_over_on:
         raise ValidationError({"closed_on": f"办结日期不能早于转交日期{item.handed_over_on}。"})
+    not_in_future(closed_on, "closed_on", "办结日期")
     if not result.strip():
         raise ValidationError({"result": "请填写办理结果。"})
     item.status = HandoverStatus.CLOSED

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inspections/<int:pk>/leave/", views.inspection_leave, name="inspection_leave"),
     path("inspections/<int:pk>/feed-back/", views.inspection_feed_back, name="inspection_feed_back"),
     path("inspections/<int:pk>/close/", views.inspection_close, name="inspection_close"),
+    path("inspections/<int:pk>/withdraw/", views.inspection_withdraw, name="inspection_withdraw"),
     path("inspections/<int:pk>/handover/new/", views.handover_create, name="handover_create"),
     path("inspections/<int:pk>/supervision/new/", views.supervision_create, name="supervision_create"),
     path("inspections/<int:pk>/evaluation/new/", views.evaluation_create, name="evaluation_create"),

@@ -4,6 +4,7 @@ handover items, supervision and the unit liaison's page.
 These pages show records of every app, so they live here, at the top of the domain chain."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,8 @@ from accounts.models import Role
 from campaigns import services as cs
 from campaigns.selectors import inspections_visible_to
 from findings import services as fs
-from findings.forms import DateOnlyForm
+from findings.forms import DateOnlyForm, ReasonForm
+from findings.models import ProblemStatus
 from findings.selectors import (
     clues_visible_to,
     notices_visible_to,
@@ -42,6 +44,7 @@ TABS = [
     ("problems", _("问题"), EVERYONE),
     ("clues", _("问题线索"), TEAM_SIDE),
     ("notices", _("立行立改"), TEAM_SIDE),
+    ("feedback", _("反馈"), EVERYONE),
     ("measures", _("整改措施"), EVERYONE),
     ("handover", _("转交办事项"), TEAM_SIDE),
     ("supervision", _("督查督办"), EVERYONE),
@@ -82,6 +85,7 @@ def _inspection_actions(user, inspection) -> dict[str, bool]:
         "supervise": s.supervision_record_check,
         "evaluate": s.evaluation_record_check,
         "rule": s.rule_record_check,
+        "withdraw": cs.inspection_withdraw_check,
     }
     return {name: allowed(check, user=user, inspection=inspection) for name, check in checks.items()}
 
@@ -96,6 +100,21 @@ def _tab_content(user, inspection, tab: str) -> dict:
             .select_related("category")
             .order_by("number")
         }
+    if tab == "feedback":
+        fed_back = (
+            problems_visible_to(user)
+            .live()
+            .filter(
+                inspection=inspection,
+                status__in=[ProblemStatus.FED_BACK, ProblemStatus.RECTIFIED, ProblemStatus.ONGOING],
+            )
+        )
+        counts = fed_back.aggregate(
+            total=Count("pk"),
+            rectified=Count("pk", filter=Q(status=ProblemStatus.RECTIFIED)),
+            ongoing=Count("pk", filter=Q(status=ProblemStatus.ONGOING)),
+        )
+        return {"rows": fed_back.select_related("category").order_by("number"), "counts": counts}
     if tab == "clues":
         return {"rows": clues_visible_to(user).filter(inspection=inspection).order_by("number")}
     if tab == "notices":
@@ -235,6 +254,21 @@ def inspection_close(request, pk):
         call=lambda: s.inspection_close(user=request.user, inspection=inspection),
         success=_("本次巡察整改已结束。"),
         back_url=_hub(inspection),
+    )
+
+
+@login_required
+def inspection_withdraw(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("撤销巡察"),
+        subject=inspection,
+        check=lambda: cs.inspection_withdraw_check(user=request.user, inspection=inspection),
+        call=lambda reason: cs.inspection_withdraw(user=request.user, inspection=inspection, reason=reason),
+        success=_("巡察已撤销。"),
+        back_url=_hub(inspection),
+        form_class=ReasonForm,
     )
 
 

@@ -58,12 +58,6 @@ PDF = b"%PDF-1.4\n%evidence\n"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def nothing_unattributed(world):
     """After each test: no history row written by a service lacks its user. The world itself is
     built with the ORM, so only rows written after it count."""

@@ -106,3 +106,9 @@ def allowed(check, **kwargs) -> bool:
     except (ValidationError, PermissionDenied):
         return False
     return True
+
+
+def not_in_future(value, field: str, label: str) -> None:
+    """An event that happened (进驻, 撤离, 办结 …) cannot be dated after today."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError({field: f"{label}不能晚于今天。"})

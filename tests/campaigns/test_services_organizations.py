@@ -23,12 +23,6 @@ from tests.world import PASSWORD, D, create_inspection
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def create_under(world, parent, user=None, code="QH-NEW", name="新设组织"):
     return cs.organization_create(
         user=user or world.office,

@@ -19,12 +19,6 @@ from tests.world import D, create_inspection
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def join_team(world, name="新组员", employer=None, home_district=None) -> Person:
     person = Person.objects.create(
         name=name, employer=employer or world.bureau, home_district=home_district, source=CadreSource.SECONDED

@@ -11,12 +11,6 @@ from tests.world import category, draft_problem, on_site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- problems_set_category -----------------------------------------------------------------
 
 

@@ -11,12 +11,6 @@ from xuncha.records import record_withdraw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def problem(world):
     return draft_problem(world, on_site(world))

@@ -13,12 +13,6 @@ from tests.world import D, approve, category, create_inspection, draft_problem, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def draft(world, inspection, user=None, **kw):
     fields = {
         "title": "三会一课不规范",

@@ -13,12 +13,6 @@ from tests.world import D, fed_back, on_site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def clue_of(world, inspection, transferred=True, destination=ClueDestination.DISCIPLINE):
     clue = fs.clue_register(
         user=world.team_member, inspection=inspection, subject_name="李某", summary="虚报冒领", destination=destination

@@ -19,12 +19,6 @@ from xuncha.records import record_withdraw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def left(world, organization=None):
     return cs.inspection_leave(user=world.team_leader, inspection=on_site(world, organization), on=D(2026, 4, 10))
 

@@ -13,12 +13,6 @@ from tests.world import D, approve, draft_problem, fed_back, on_site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world creates 15 users; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PDF = b"%PDF-1.4\n%evidence\n"
 
 
