@@ -362,3 +362,6 @@ class Inspection(DomainRecord):
 
     def __str__(self) -> str:
         return f"{self.round.name}·{self.team.name}·{self.organization.name}"
+
+    def figure_inspection_id(self) -> int:
+        return self.pk

@@ -185,10 +185,16 @@ def team_detail(request, pk):
     )
 
 
+def _require_team_manager(user, team) -> None:
+    if not manages(user, team.round.term.committee):
+        raise PermissionDenied(_("只有该巡察组所属党委的巡察办工作人员可以调整成员。"))
+
+
 @login_required
 def team_member_check(request, pk):
     """htmx: the recusal conflicts of a candidate, shown before saving."""
-    team = get_object_or_404(teams_visible_to(request.user), pk=pk)
+    team = get_object_or_404(teams_visible_to(request.user).select_related("round__term__committee"), pk=pk)
+    _require_team_manager(request.user, team)  # conflicts name personal declarations
     form = TeamMemberForm(request.GET, team=team, user=request.user)
     conflicts = []
     if form.is_valid():
@@ -202,6 +208,7 @@ def team_member_check(request, pk):
 @login_required
 def team_member_add(request, pk):
     team = get_object_or_404(teams_visible_to(request.user).select_related("round__term__committee"), pk=pk)
+    _require_team_manager(request.user, team)
     form = TeamMemberForm(request.POST, team=team, user=request.user)
     if form.is_valid():
         try:
@@ -212,7 +219,7 @@ def team_member_add(request, pk):
             messages.success(request, _("已加入巡察组。"))
             return redirect("campaigns:team_detail", pk=team.pk)
     members = team.members.select_related("person__employer", "person__home_district")
-    inspections = team.inspections.live().select_related("organization")
+    inspections = inspections_visible_to(request.user).live().filter(team=team).select_related("organization")
     return render(
         request,
         "campaigns/team_detail.html",

@@ -31,7 +31,10 @@ class ProblemFilter(inspection_filters("inspection__")):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ProblemStatus.choices)
     fed_back_on = date_range("fed_back_on", _("反馈日期"))
     overdue = yes_no(_("超期未整改"), method="filter_overdue")
-    common = django_filters.NumberFilter(field_name="common_problem", label=_("共性问题"), widget=forms.HiddenInput)
+    # Bounded: an id past 64 bits reached SQLite as an integer it cannot hold (a 500).
+    common = django_filters.NumberFilter(
+        field_name="common_problem", label=_("共性问题"), widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = Problem

@@ -243,6 +243,9 @@ class ImmediateNotice(DomainRecord):
     def __str__(self) -> str:
         return f"立行立改通知书 {self.number}"
 
+    def figure_inspection_id(self) -> int:
+        return self.problem.inspection_id
+
 
 class ClueDestination(models.TextChoices):
     DISCIPLINE = "discipline", _("纪委监委")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.jurisdiction import organization_ids
+from accounts.jurisdiction import organization_ids, path_q, subtree_paths
 from accounts.models import Role
 from findings.forms import ReasonForm
 from findings.models import ProblemStatus
@@ -22,7 +23,7 @@ from xuncha.records import allowed
 from . import services as s
 from .filters import HandoverFilter, MeasureFilter, SupervisionFilter
 from .forms import BulkUnitForm, HandoverCloseForm, MeasureForm, ReportForm, VerifyForm
-from .models import MEASURE_DONE
+from .models import MEASURE_DONE, HandoverStatus
 from .selectors import (
     evidence_visible_to,
     handover_items_visible_to,
@@ -103,7 +104,12 @@ class HandoverList(ListPage):
     roles = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
     default_sort = "-handed_over_on"
     columns = [
-        Column(_("事项"), "title", sort="title", href=lambda h: reverse("rectification:handover_close", args=[h.pk])),
+        Column(
+            _("事项"),
+            "title",
+            sort="title",
+            href=lambda h: reverse("rectification:handover_close", args=[h.pk]) if h.may_close else None,
+        ),
         Column(_("被巡察党组织"), "inspection.organization.name"),
         Column(_("承办部门"), "department", sort="department"),
         Column(_("转交日期"), "handed_over_on", sort="handed_over_on"),
@@ -111,6 +117,13 @@ class HandoverList(ListPage):
         Column(_("状态"), display("status"), sort="status"),
         Column(_("办结日期"), "closed_on", sort="closed_on"),
     ]
+
+    def get_queryset(self):
+        # Only the office over the unit closes (办结) an item: leaders and teams read the title
+        # without a link to a step they would be refused.
+        office = path_q("inspection__organization__path", subtree_paths(self.request.user, Role.OFFICE_ADMIN))
+        may_close = ExpressionWrapper(office & Q(status=HandoverStatus.OPEN), output_field=BooleanField())
+        return super().get_queryset().annotate(may_close=may_close)
 
 
 class SupervisionList(ListPage):

@@ -82,6 +82,9 @@ class Measure(DomainRecord):
     def is_done(self) -> bool:
         return self.status in MEASURE_DONE
 
+    def figure_inspection_id(self) -> int:
+        return self.problem.inspection_id
+
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
     # The uploaded name is never trusted: files are stored under a random name.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from campaigns import services as cs
-from campaigns.selectors import inspections_visible_to
+from campaigns.selectors import inspections_visible_to, manages
 from findings import services as fs
 from findings.forms import DateOnlyForm, ReasonForm
 from findings.models import ProblemStatus
@@ -127,7 +127,10 @@ def _tab_content(user, inspection, tab: str) -> dict:
             .order_by("problem__number", "number")
         }
     if tab == "handover":
-        return {"rows": handover_items_visible_to(user).filter(inspection=inspection).order_by("number")}
+        return {
+            "rows": handover_items_visible_to(user).filter(inspection=inspection).order_by("number"),
+            "can_close": manages(user, inspection.organization),  # 办结 is the office's step
+        }
     if tab == "supervision":
         return {"rows": supervision_actions_visible_to(user).filter(inspection=inspection).select_related("acted_by")}
     if tab == "evaluation":
@@ -172,15 +175,20 @@ def problem_detail(request, pk):
         "measure": s.measure_add_check,
     }
     can = {name: allowed(check, user=user, problem=problem) for name, check in steps.items()}
+    can["complete_notice"] = allowed(cs.require_team_or_manager, user=user, inspection=problem.inspection)
+    # The working paper's sign-off trail names the team; a unit sees the problem, not who sat
+    # on the team (as on the inspection page).
+    team_side = user.has_role(*TEAM_SIDE)
     return render(
         request,
         "rectification/problem_detail.html",
         {
             "problem": problem,
             "can": can,
+            "team_side": team_side,
             "notices": notices_visible_to(user).filter(problem=problem),
             "measures": measures_visible_to(user).filter(problem=problem).select_related("responsible_unit"),
-            "history": _history(problem),
+            "history": _history(problem) if team_side else [],
         },
     )
 

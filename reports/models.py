@@ -1,1 +1,111 @@
-"""The reports app owns the figures; their rollup table arrives with the figures issue."""
+"""The per-inspection rollup behind every figure (DESIGN.md §3), and in-app reminders.
+
+One row per inspection holds all its counts, plus the scope keys the figures filter on
+(term, round, committee, district path, level, mode), so the dashboard and figures.json sum
+one narrow table instead of joining the domain tables at request time.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Inspection, Organization, Round, Term
+
+# The counted columns, in the order figures and exports list them. Each is the count defined
+# in reports.rollup; the figures module sums them.
+COUNT_FIELDS = [
+    "problems_found",
+    "problems_found_a",
+    "problems_found_b",
+    "problems_found_c",
+    "problems_fed_back",
+    "problems_rectified",
+    "problems_ongoing",
+    "immediate_notices",
+    "petitions",
+    "clues_discipline",
+    "clues_orgdept",
+    "clues_disposed",
+    "disp_preliminary",
+    "disp_letter_inquiry",
+    "disp_case_opened",
+    "disp_closed",
+    "disp_shelved",
+    "disp_org_handling",
+    "sanction_discipline_persons",
+    "sanction_org_handling",
+    "sanction_judicial",
+    "sanctions_from_clue",
+    "sanctions_from_handover",
+    "sanctions_from_rectification",
+    "handover_items",
+    "handover_closed",
+    "rules_established",
+    "measures",
+    "measures_done",
+    "measures_overdue",
+]
+
+
+class InspectionRollup(models.Model):
+    inspection = models.OneToOneField(
+        Inspection,
+        on_delete=models.CASCADE,  # derived data: it goes with its inspection
+        primary_key=True,
+        related_name="rollup",
+    )
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    committee = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, related_name="+")
+    org_path = models.CharField(max_length=255)
+    org_level = models.CharField(max_length=20)
+    mode = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    went_on_site = models.BooleanField()
+    feedback_date = models.DateField(null=True)
+    rectification_deadline = models.DateField(null=True)
+    computed_at = models.DateTimeField()
+    locals().update({name: models.PositiveIntegerField(default=0) for name in COUNT_FIELDS})
+
+    class Meta:
+        verbose_name = _("巡察统计汇总")
+        verbose_name_plural = _("巡察统计汇总")
+        indexes = [
+            # figures filter by term, round, or a district subtree (path prefix).
+            models.Index(fields=["term", "round"], name="rollup_term_round_idx"),
+            models.Index(fields=["org_path"], name="rollup_path_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"rollup {self.inspection_id}"
+
+
+class Reminder(models.Model):
+    """An in-app reminder (the bell), sent once per user, kind and record."""
+
+    class Kind(models.TextChoices):
+        SIGNATURE = "signature", _("待签署底稿")
+        DUE_SOON = "due_soon", _("整改措施7日内到期")
+        OVERDUE_MEASURE = "overdue_measure", _("整改措施已超期")
+        OVERDUE_HANDOVER = "overdue_handover", _("转交办事项已超期")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    object_key = models.CharField(_("对象"), max_length=100)  # e.g. "measure:42": once per record
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "object_key"], name="uniq_reminder")]
+        indexes = [models.Index(fields=["user", "read_at"], name="reminder_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,9 +1,22 @@
 """The home page: each user's work queue (the leaders' dashboard arrives with the figures)."""
 
+import json
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from campaigns.models import OrgLevel
+from campaigns.selectors import current_term_for, rounds_visible_to, terms_visible_to
 from findings.models import ClueStatus
 from findings.selectors import clues_visible_to, papers_awaiting_signature
 from rectification.selectors import (
@@ -12,6 +25,18 @@ from rectification.selectors import (
     overdue_handover_items,
     overdue_measures,
 )
+
+from .figures import (
+    FIGURE_ROLES,
+    Scope,
+    ScopeError,
+    by_group,
+    figures,
+    parse_scope,
+    show_rate,
+    units_below_threshold,
+)
+from .summary import summary
 
 QUEUE_SIZE = 10
 
@@ -22,6 +47,8 @@ def home(request):
     roles = {a.role for a in user.active_assignments()}
     if roles == {Role.UNIT_LIAISON}:
         return redirect("rectification:unit_home")
+    if roles == {Role.LEADER}:
+        return redirect("reports:dashboard")  # leaders open Xuncha to see where the term stands
     measure_related = ("problem__inspection__organization", "responsible_unit")
     queues = []
     if Role.INSPECTOR in roles or Role.OFFICE_ADMIN in roles:
@@ -67,3 +94,112 @@ def home(request):
         rows = list(qs[: QUEUE_SIZE + 1])
         panels.append({"key": key, "title": title, "rows": rows[:QUEUE_SIZE], "more": len(rows) > QUEUE_SIZE})
     return render(request, "reports/home.html", {"panels": panels, "assignments": user.active_assignments()})
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def _require_figure_role(user) -> None:
+    if not user.has_role(*FIGURE_ROLES):
+        raise PermissionDenied("您的角色无权查看统计数据。")
+
+
+@login_required
+@require_GET
+def figures_json(request):
+    """The figures of a scope as JSON; 400 with a message for a bad parameter."""
+    _require_figure_role(request.user)
+    try:
+        scope = parse_scope(request.user, request.GET)
+    except ScopeError as exc:
+        return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
+    data = figures(request.user, scope)
+    return JsonResponse(data, encoder=FiguresEncoder, json_dumps_params={"ensure_ascii": False})
+
+
+class FiguresEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)  # a rate such as 90.56 (percent)
+        return super().default(o)
+
+
+@login_required
+def dashboard(request):
+    _require_figure_role(request.user)
+    user = request.user
+    try:
+        scope = parse_scope(user, request.GET)
+    except ScopeError as exc:
+        messages.error(request, str(exc))
+        scope = Scope()
+    term = scope.term or current_term_for(user)
+    scope.term = term
+    committee = term.committee if term else None
+    own = Scope(term=term, committee=committee, round=scope.round, mode=scope.mode, district=scope.district)
+    city = figures(user, own)
+    villages = figures(user, Scope(term=term, committee=committee, level=OrgLevel.VILLAGE, round=scope.round))
+    district_terms = terms_visible_to(user).filter(committee__level=OrgLevel.DISTRICT)
+    if term:
+        district_terms = district_terms.filter(start_date__lte=term.end_date, end_date__gte=term.start_date)
+    district_terms = list(district_terms)
+    districts = figures(user, Scope(terms=district_terms, round=None, mode=scope.mode)) if district_terms else None
+    charts = {
+        "coverage": city["coverage"],
+        "by_district": by_group(
+            user, Scope(terms=[t for t in [term, *district_terms] if t]), "district", "district__name"
+        ),
+        "by_round": by_group(user, own, "round", "round__name"),
+        "clue_share": city["clue_share_by_mode"],
+        "petition_share": city["petition_share_by_mode"],
+        "categories": city["problems_by_category"],
+    }
+    context = {
+        "term": term,
+        "committee": committee,
+        "scope": scope,
+        "rounds": rounds_visible_to(user).filter(term=term) if term else [],
+        "city": city,
+        "villages": villages,
+        "districts": districts,
+        "summary": summary(committee.name if committee else "", city, villages),
+        "charts": json.loads(json.dumps(charts, cls=FiguresEncoder)),
+        "below": units_below_threshold(user, own)[:20],
+        "threshold": int(settings.INTERVIEW_RATE_THRESHOLD * 100),
+        "links": figure_links(own),
+        "city_handover_rate": show_rate(city["handover_closure_rate"]),
+        "clue_note": "纪委监委 {} · 组织部 {}".format(*city["clues_by_destination"].values()),
+        "village_note": f"发现问题 {villages['problems_found']}",
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def figure_links(scope: Scope) -> dict[str, str]:
+    """Every number on the dashboard links to the list that it counts."""
+    base = {}
+    if scope.round:
+        base["round"] = scope.round.pk
+    if scope.mode:
+        base["mode"] = scope.mode
+    if scope.district:
+        base["district"] = scope.district.pk
+    q = urlencode(base)
+    sep = "&" if q else ""
+
+    def url(name, extra=""):
+        return f"{reverse(name)}?{q}{sep if extra else ''}{extra}"
+
+    return {
+        "inspections": url("campaigns:inspection_list"),
+        "problems_found": url("findings:problem_list"),
+        "fed_back": url("findings:problem_list", "status=fed_back"),
+        "rectified": url("findings:problem_list", "status=rectified"),
+        "clues": url("findings:clue_list", "status=transferred"),
+        "clues_discipline": url("findings:clue_list", "destination=discipline"),
+        "clues_orgdept": url("findings:clue_list", "destination=org_dept"),
+        "petitions": url("findings:petition_list"),
+        "handover": url("rectification:handover_list"),
+        "handover_closed": url("rectification:handover_list", "status=closed"),
+        "overdue": url("rectification:measure_list", "overdue=true"),
+        "villages": url("findings:problem_list", "level=village"),
+    }

@@ -19,7 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from accounts.models import Role
+
 PAGE_SIZES = (20, 50, 100)
+# Far beyond any table; keeps OFFSET inside a 64-bit integer (a huge ?page= was a 500).
+MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,17 @@ class ListPage(LoginRequiredMixin, View):
     roles: tuple[str, ...] = ()  # who may open the list at all; others get 403
     actions_template: str | None = None  # buttons above the table (create …)
     bulk_actions: list[tuple[str, str]] = []  # (value, label) offered for selected rows
+    bulk_roles: tuple[str, ...] = (Role.OFFICE_ADMIN,)  # who is offered them; leaders only read
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.roles and not request.user.has_role(*self.roles):
             raise PermissionDenied(_("您的角色无权查看此列表。"))
+        if request.method == "POST" and request.user.is_authenticated and not self.may_bulk(request.user):
+            raise PermissionDenied(_("您的角色不能对列表进行批量操作。"))
         return super().dispatch(request, *args, **kwargs)
+
+    def may_bulk(self, user) -> bool:
+        return bool(self.bulk_actions) and user.has_role(*self.bulk_roles)
 
     def get_queryset(self) -> QuerySet:
         qs = type(self).selector(self.request.user)
@@ -93,14 +103,16 @@ class ListPage(LoginRequiredMixin, View):
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
             qs = filterset.qs if filterset.is_bound else qs
         sort = request.GET.get("sort", "")
-        key = sort.lstrip("-")
+        descending = sort.startswith("-")
+        key = sort[1:] if descending else sort  # one "-" only: "--title" was a 500
         if key in self.sort_options():
-            qs = qs.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+            sort = f"-{key}" if descending else key
+            qs = qs.order_by(sort, "-pk" if descending else "pk")
         else:
             sort = ""
             qs = qs.order_by(self.default_sort, "-pk")
         per_page = int_param(request.GET.get("per_page"), PAGE_SIZES[0], PAGE_SIZES)
-        page = int_param(request.GET.get("page"), 1)
+        page = min(int_param(request.GET.get("page"), 1), MAX_PAGE)
         offset = (page - 1) * per_page
         rows = list(qs[offset : offset + per_page + 1])
         has_next = len(rows) > per_page
@@ -132,6 +144,7 @@ class ListPage(LoginRequiredMixin, View):
                 "first_index": offset + 1,
                 "sort": sort,
                 "query": query.urlencode(),
+                "bulk_actions": self.bulk_actions if self.may_bulk(request.user) else [],
                 **self.extra_context(),
             },
         )

@@ -21,6 +21,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("工作台"), "home", (OFFICE, LEADER, INSPECTOR, UNIT, *HANDLERS)),
+    NavItem(_("统计看板"), "reports:dashboard", (OFFICE, LEADER)),
     NavItem(_("巡察"), "campaigns:inspection_list", (OFFICE, LEADER, INSPECTOR)),
     NavItem(_("问题"), "findings:problem_list", (OFFICE, LEADER, INSPECTOR)),
     NavItem(_("信访件"), "findings:petition_list", (OFFICE, LEADER, INSPECTOR)),

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .figures_queue import inspection_changed
+
 
 class DomainRecord(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -36,6 +38,10 @@ class DomainRecord(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    def figure_inspection_id(self) -> int | None:
+        """The inspection whose figures this record counts in."""
+        return getattr(self, "inspection_id", None)
 
 
 class LiveQuerySet(models.QuerySet):
@@ -72,6 +78,8 @@ def record_save(record, *, user, reason: str = "") -> None:
         record.version += 1
     record.full_clean()
     record.save()
+    if isinstance(record, DomainRecord):
+        inspection_changed(record.figure_inspection_id())
 
 
 def next_number(queryset, field: str = "number") -> int:

@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -172,6 +182,28 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Repairs any drift of the figures (and moves "overdue" forward as days pass).
+    "rebuild-rollups": {"task": "reports.rebuild_rollups", "schedule": env_int("ROLLUP_REBUILD_SECONDS", 3600)},
+    "send-reminders": {"task": "reports.send_reminders", "schedule": env_int("REMINDER_SECONDS", 3600)},
+}
+
+# --- Cache ----------------------------------------------------------------------------
+# Shared by web and worker processes: it holds the "refresh already queued" markers of the
+# figures. Unset with a Redis broker: the broker's Redis. Unset without a broker: in-process.
+CACHE_URL = env_str("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if CACHE_URL.startswith("redis"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// URL")
+elif CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith("memory"):
+    raise ImproperlyConfigured("With a non-Redis broker, set CACHE_URL to a Redis URL shared by web and workers")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Supervision: units whose rectification rate after the deadline is below this are suggested
+# for an interview (约谈).
+INTERVIEW_RATE_THRESHOLD = env_float("INTERVIEW_RATE_THRESHOLD", 0.8)
 
 # --- Mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", report_views.home, name="home"),
+    path("", include("reports.urls")),
     path("", include("campaigns.urls")),
     path("", include("findings.urls")),
     path("", include("rectification.urls")),

@@ -1,0 +1,299 @@
+"""The figures of DESIGN.md §3 for a scope: one definition, used by the dashboard, figures.json
+and the statistics report. They sum the rollup (reports.rollup defines each count).
+
+A scope is jurisdiction × term × round × committee × district × level × mode. Rates carry
+their numerator and denominator; `rate()` gives None for a zero denominator, shown as "—".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.jurisdiction import FULL_READ_ROLES, path_q, subtree_paths
+from accounts.models import User
+from campaigns.models import InspectionMode, Organization, OrgLevel, Round, RoundStatus, Term
+from campaigns.selectors import (
+    current_term_for,
+    organizations_in_scope,
+    organizations_visible_to,
+    rounds_visible_to,
+    terms_visible_to,
+)
+
+from .models import COUNT_FIELDS, InspectionRollup
+
+FIGURE_ROLES = FULL_READ_ROLES  # office staff and leaders; other roles may not see figures
+SCOPE_PARAMS = ("term", "round", "committee", "district", "level", "mode")
+
+
+class ScopeError(ValueError):
+    """A malformed or unknown scope parameter; the message is for the user."""
+
+
+@dataclass
+class Scope:
+    term: Term | None = None
+    round: Round | None = None
+    committee: Organization | None = None
+    district: Organization | None = None
+    level: str | None = None
+    mode: str | None = None
+    terms: list[Term] = field(default_factory=list)  # several terms at once (the districts' own)
+
+    def as_params(self) -> dict[str, str]:
+        out = {}
+        for name in ("term", "round", "committee", "district"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = str(value.pk)
+        for name in ("level", "mode"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
+
+
+def parse_scope(user: User, params) -> Scope:
+    """Read a scope from query parameters; anything unknown or malformed is a ScopeError."""
+    unknown = sorted(set(params) - set(SCOPE_PARAMS) - {"format"})
+    if unknown:
+        raise ScopeError(f"不支持的参数：{'、'.join(unknown)}。可用参数：{'、'.join(SCOPE_PARAMS)}。")
+    scope = Scope()
+    lookups = {
+        "term": (terms_visible_to, "届次"),
+        "round": (rounds_visible_to, "轮次"),
+        "committee": (lambda u: organizations_visible_to(u).filter(is_committee=True), "巡察党委"),
+        "district": (lambda u: organizations_visible_to(u).filter(level=OrgLevel.DISTRICT), "区县"),
+    }
+    for name, (selector, label) in lookups.items():
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        if not str(raw).isdigit():
+            raise ScopeError(f"参数 {name}（{label}）须为编号，收到“{raw}”。")
+        obj = selector(user).filter(pk=int(raw)).first()
+        if obj is None:
+            raise ScopeError(f"找不到编号为 {raw} 的{label}，或它不在您的管辖范围内。")
+        setattr(scope, name, obj)
+    for name, choices, label in (("level", OrgLevel, "层级"), ("mode", InspectionMode, "巡察方式")):
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        if raw not in choices.values:
+            raise ScopeError(f"参数 {name}（{label}）无效：“{raw}”，可选：{'、'.join(choices.values)}。")
+        setattr(scope, name, raw)
+    return scope
+
+
+def rollups_for(user: User, scope: Scope) -> QuerySet[InspectionRollup]:
+    """The rollup rows inside the user's jurisdiction and the scope."""
+    qs = InspectionRollup.objects.filter(path_q("org_path", subtree_paths(user, *FIGURE_ROLES)))
+    if scope.term:
+        qs = qs.filter(term=scope.term)
+    if scope.terms:
+        qs = qs.filter(term__in=scope.terms)
+    if scope.round:
+        qs = qs.filter(round=scope.round)
+    if scope.committee:
+        qs = qs.filter(committee=scope.committee)
+    if scope.district:
+        qs = qs.filter(org_path__startswith=scope.district.path)
+    if scope.level:
+        qs = qs.filter(org_level=scope.level)
+    if scope.mode:
+        qs = qs.filter(mode=scope.mode)
+    return qs
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage with two decimals, or None (shown "—") when nothing was counted."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def show_rate(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _sums(qs: QuerySet) -> dict[str, int]:
+    totals = qs.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+    return {name: totals[name] or 0 for name in COUNT_FIELDS}
+
+
+def _shares(qs: QuerySet, column_sum) -> list[dict]:
+    rows = list(qs.values("mode").annotate(n=column_sum).order_by("mode"))
+    total = sum(r["n"] or 0 for r in rows)
+    labels = dict(InspectionMode.choices)
+    return [
+        {
+            "mode": r["mode"],
+            "label": str(labels.get(r["mode"], r["mode"])),
+            "count": r["n"] or 0,
+            "share": rate(r["n"] or 0, total),
+        }
+        for r in rows
+    ]
+
+
+def figures(user: User, scope: Scope) -> dict:
+    """Every figure of §3 for the scope. Keys are stable: figures.json and the Excel report use them."""
+    qs = rollups_for(user, scope)
+    s = _sums(qs)
+    computed = qs.aggregate(at=Max("computed_at"))["at"]
+    inspected_orgs = qs.filter(went_on_site=True).values("organization_id").distinct().count()
+    rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
+    if scope.term:
+        rounds = rounds.filter(term=scope.term)
+    if scope.terms:
+        rounds = rounds.filter(term__in=scope.terms)
+    if scope.round:
+        rounds = rounds.filter(pk=scope.round.pk)
+    if scope.committee:
+        rounds = rounds.filter(term__committee=scope.committee)
+    levels = dict(OrgLevel.choices)
+    by_level = [
+        {
+            "level": r["org_level"],
+            "label": str(levels.get(r["org_level"], r["org_level"])),
+            "problems_found": r["n"] or 0,
+        }
+        for r in qs.values("org_level").annotate(n=Sum("problems_found")).order_by("org_level")
+    ]
+    return {
+        "computed_at": computed,
+        "scope": scope.as_params(),
+        "rounds_completed": rounds.count(),
+        "inspections": qs.count(),
+        "organizations_inspected": inspected_orgs,
+        "coverage": coverage(user, scope),
+        "problems_found": s["problems_found"],
+        "problems_by_category": {
+            "党的领导弱化": s["problems_found_a"],
+            "党的建设缺失": s["problems_found_b"],
+            "全面从严治党不力": s["problems_found_c"],
+        },
+        "problems_by_level": by_level,
+        "problems_fed_back": s["problems_fed_back"],
+        "problems_rectified": s["problems_rectified"],
+        "problems_ongoing": s["problems_ongoing"],
+        "rectification_rate": rate(s["problems_rectified"], s["problems_fed_back"]),
+        "handover_items": s["handover_items"],
+        "handover_closed": s["handover_closed"],
+        "handover_closure_rate": rate(s["handover_closed"], s["handover_items"]),
+        "clues_transferred": s["clues_discipline"] + s["clues_orgdept"],
+        "clues_by_destination": {"纪委监委": s["clues_discipline"], "组织部": s["clues_orgdept"]},
+        "clues_disposed": s["clues_disposed"],
+        "clue_dispositions": {
+            "初步核实": s["disp_preliminary"],
+            "谈话函询": s["disp_letter_inquiry"],
+            "立案审查调查": s["disp_case_opened"],
+            "予以了结": s["disp_closed"],
+            "暂存待查": s["disp_shelved"],
+            "组织处理": s["disp_org_handling"],
+        },
+        "clue_share_by_mode": _shares(qs, Sum(F("clues_discipline") + F("clues_orgdept"))),
+        "petitions": s["petitions"],
+        "petition_share_by_mode": _shares(qs, Sum("petitions")),
+        "sanctions": {
+            "discipline_persons": s["sanction_discipline_persons"],
+            "org_handling_person_times": s["sanction_org_handling"],
+            "judicial": s["sanction_judicial"],
+            "by_source": {
+                "clue": s["sanctions_from_clue"],
+                "handover": s["sanctions_from_handover"],
+                "rectification": s["sanctions_from_rectification"],
+            },
+        },
+        "rules_established": s["rules_established"],
+        "immediate_notices": s["immediate_notices"],
+        "measures": s["measures"],
+        "measures_overdue": s["measures_overdue"],
+        "units_below_threshold": len(units_below_threshold(user, scope)),
+    }
+
+
+def coverage(user: User, scope: Scope) -> dict:
+    """Organizations inspected in the term ÷ organizations in its scope, by level."""
+    term = scope.term or current_term_for(user)
+    if term is None:
+        return {"term": None, "levels": [], "time_elapsed": None}
+    in_scope = organizations_in_scope(term).filter(path_q("path", subtree_paths(user, *FIGURE_ROLES)))
+    if scope.district:
+        in_scope = in_scope.filter(path__startswith=scope.district.path)
+    inspected = InspectionRollup.objects.filter(term=term, went_on_site=True).values("organization_id")
+    levels = dict(OrgLevel.choices)
+    rows = in_scope.values("level").annotate(total=Count("pk"), inspected=Count("pk", filter=Q(pk__in=inspected)))
+    today = timezone.localdate()
+    span = (term.end_date - term.start_date).days
+    elapsed = min(max((today - term.start_date).days, 0), span)
+    return {
+        "term": term.name,
+        "time_elapsed": rate(elapsed, span),
+        "levels": [
+            {
+                "level": r["level"],
+                "label": str(levels.get(r["level"], r["level"])),
+                "in_scope": r["total"],
+                "inspected": r["inspected"],
+                "rate": rate(r["inspected"], r["total"]),
+            }
+            for r in rows.order_by("level")
+        ],
+    }
+
+
+def by_group(user: User, scope: Scope, key: str, label_field: str) -> list[dict]:
+    """Problems fed back / rectified and the rate, grouped by `key` (district, round …)."""
+    rows = (
+        rollups_for(user, scope)
+        .exclude(**{f"{key}__isnull": True})
+        .values(key, label_field)
+        .annotate(fed_back=Sum("problems_fed_back"), rectified=Sum("problems_rectified"), found=Sum("problems_found"))
+        .order_by(label_field)
+    )
+    return [
+        {
+            "id": r[key],
+            "label": r[label_field],
+            "found": r["found"] or 0,
+            "fed_back": r["fed_back"] or 0,
+            "rectified": r["rectified"] or 0,
+            "rate": rate(r["rectified"] or 0, r["fed_back"] or 0),
+        }
+        for r in rows
+    ]
+
+
+def units_below_threshold(user: User, scope: Scope, today: datetime.date | None = None) -> list[dict]:
+    """Inspected units past their rectification deadline whose rate is below the threshold:
+    suggested for an interview (约谈)."""
+    today = today or timezone.localdate()
+    threshold = Decimal(str(settings.INTERVIEW_RATE_THRESHOLD * 100))
+    rows = (
+        rollups_for(user, scope)
+        .filter(rectification_deadline__lt=today, problems_fed_back__gt=0)
+        .filter(problems_rectified__lt=F("problems_fed_back") * settings.INTERVIEW_RATE_THRESHOLD)
+        .select_related("organization", "round")
+        .order_by("rectification_deadline")
+    )
+    out = []
+    for r in rows:
+        value = rate(r.problems_rectified, r.problems_fed_back)
+        if value is not None and value < threshold:
+            out.append(
+                {
+                    "inspection_id": r.inspection_id,
+                    "organization": r.organization.name,
+                    "round": r.round.name,
+                    "deadline": r.rectification_deadline,
+                    "fed_back": r.problems_fed_back,
+                    "rectified": r.problems_rectified,
+                    "rate": value,
+                    "overdue_measures": r.measures_overdue,
+                }
+            )
+    return out
