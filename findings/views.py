@@ -57,6 +57,7 @@ class ProblemList(ListPage):
     detail_url_name = "rectification:problem_detail"
     default_sort = "-inspection__onsite_start"
     bulk_actions = [("category", _("调整类别")), ("common", _("归入共性问题")), ("feed_back", _("反馈所属巡察"))]
+    ledger = "problems"
     columns = [
         Column(_("问题概述"), "title", sort="title", link=True),
         Column(_("被巡察党组织"), "inspection.organization.name", sort="inspection__organization__name"),
@@ -127,6 +128,7 @@ class PetitionList(ListPage):
     roles = TEAM_SIDE
     detail_url_name = "findings:petition_detail"
     default_sort = "-received_on"
+    ledger = "petitions"
     columns = [
         Column(_("反映对象/事项"), "subject", sort="subject", link=True),
         Column(_("被巡察党组织"), "inspection.organization.name", sort="inspection__organization__name"),
@@ -145,6 +147,7 @@ class ClueList(ListPage):
     roles = (*TEAM_SIDE, Role.DISCIPLINE_LIAISON, Role.ORGDEPT_LIAISON)
     detail_url_name = "findings:clue_detail"
     default_sort = "-transferred_on"
+    ledger = "clues"
     columns = [
         Column(_("反映对象"), "subject_name", sort="subject_name", link=True),
         Column(_("职务"), "subject_position"),

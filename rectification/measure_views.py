@@ -60,6 +60,7 @@ class MeasureList(ListPage):
     detail_url_name = "rectification:measure_detail"
     default_sort = "deadline"
     bulk_actions = [("unit", _("调整责任单位"))]
+    ledger = "rectification"
     columns = [
         Column(_("整改措施"), lambda m: m.content[:40], sort="content", link=True),
         Column(_("问题"), "problem.title", sort="problem__title"),
@@ -103,6 +104,7 @@ class HandoverList(ListPage):
     related = ("inspection__organization", "inspection__round")
     roles = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
     default_sort = "-handed_over_on"
+    ledger = "handover"
     columns = [
         Column(
             _("事项"),
@@ -133,6 +135,7 @@ class SupervisionList(ListPage):
     related = ("inspection__organization", "acted_by")
     roles = OFFICE_AND_LEADERS
     default_sort = "-acted_on"
+    ledger = "supervision"
     columns = [
         Column(_("督办方式"), display("kind"), sort="kind"),
         Column(

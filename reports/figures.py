@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -28,6 +29,11 @@ from .models import COUNT_FIELDS, InspectionRollup
 
 FIGURE_ROLES = FULL_READ_ROLES  # office staff and leaders; other roles may not see figures
 SCOPE_PARAMS = ("term", "round", "committee", "district", "level", "mode")
+
+
+def require_figure_role(user: User) -> None:
+    if not user.has_role(*FIGURE_ROLES):
+        raise PermissionDenied("您的角色无权查看统计数据。")
 
 
 class ScopeError(ValueError):
@@ -72,7 +78,8 @@ def parse_scope(user: User, params) -> Scope:
         raw = params.get(name)
         if raw in (None, ""):
             continue
-        if not str(raw).isdigit():
+        raw = str(raw)
+        if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit(), not to int()
             raise ScopeError(f"参数 {name}（{label}）须为编号，收到“{raw}”。")
         obj = selector(user).filter(pk=int(raw)).first()
         if obj is None:
@@ -154,6 +161,9 @@ def figures(user: User, scope: Scope) -> dict:
         rounds = rounds.filter(pk=scope.round.pk)
     if scope.committee:
         rounds = rounds.filter(term__committee=scope.committee)
+    # Inside the scope too: a district office sees the city's rounds, but counts only those
+    # that inspected something in its district (and in the district, level and mode asked for).
+    rounds = rounds.filter(pk__in=qs.values("round_id"))
     levels = dict(OrgLevel.choices)
     by_level = [
         {

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from xuncha.figures_queue import pending_key
 
-from . import reminders, rollup
+from . import exports, reminders, rollup
 
 
 @shared_task(name="reports.refresh_rollups", soft_time_limit=120, time_limit=150, acks_late=True)
@@ -23,3 +23,8 @@ def rebuild_rollups() -> int:
 @shared_task(name="reports.send_reminders", soft_time_limit=600, time_limit=660)
 def send_reminders() -> int:
     return reminders.send_all()
+
+
+@shared_task(name="reports.run_export", soft_time_limit=3000, time_limit=3300)
+def run_export(job_id: int) -> None:
+    exports.run_job(job_id)

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("reports/figures.json", views.figures_json, name="figures_json"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("reminders/", views.reminders, name="reminders"),
+]
+
+urlpatterns += [
+    path("exports/statistics/", export_views.export_statistics, name="export_statistics"),
+    path("exports/jobs/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/jobs/<int:pk>/download/", export_views.export_job_download, name="export_job_download"),
+    path("exports/<slug:key>/", export_views.export_ledger, name="export_ledger"),
+    path("inspections/<int:pk>/lists/<slug:key>/", export_views.export_inspection_list, name="export_inspection_list"),
 ]

@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -27,15 +27,16 @@ from rectification.selectors import (
 )
 
 from .figures import (
-    FIGURE_ROLES,
     Scope,
     ScopeError,
     by_group,
     figures,
     parse_scope,
+    require_figure_role,
     show_rate,
     units_below_threshold,
 )
+from .models import Reminder
 from .summary import summary
 
 QUEUE_SIZE = 10
@@ -99,16 +100,11 @@ def home(request):
 # --- Figures ----------------------------------------------------------------------------------
 
 
-def _require_figure_role(user) -> None:
-    if not user.has_role(*FIGURE_ROLES):
-        raise PermissionDenied("您的角色无权查看统计数据。")
-
-
 @login_required
 @require_GET
 def figures_json(request):
     """The figures of a scope as JSON; 400 with a message for a bad parameter."""
-    _require_figure_role(request.user)
+    require_figure_role(request.user)
     try:
         scope = parse_scope(request.user, request.GET)
     except ScopeError as exc:
@@ -126,7 +122,7 @@ class FiguresEncoder(DjangoJSONEncoder):
 
 @login_required
 def dashboard(request):
-    _require_figure_role(request.user)
+    require_figure_role(request.user)
     user = request.user
     try:
         scope = parse_scope(user, request.GET)
@@ -203,3 +199,21 @@ def figure_links(scope: Scope) -> dict[str, str]:
         "overdue": url("rectification:measure_list", "overdue=true"),
         "villages": url("findings:problem_list", "level=village"),
     }
+
+
+# --- Reminders (the bell) ---------------------------------------------------------------------
+
+
+@login_required
+def reminders(request):
+    """My reminders, newest first; opening the page marks them read."""
+    rows = list(Reminder.objects.filter(user=request.user).order_by("-created_at")[:200])
+    Reminder.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "reports/reminders.html", {"rows": rows})
+
+
+def unread_reminders(request):
+    """Context processor: the bell's count (one small indexed query per page)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"unread_reminders": Reminder.objects.filter(user=request.user, read_at__isnull=True).count()}

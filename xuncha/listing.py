@@ -7,19 +7,28 @@ and every related object a column shows is joined up front, so the query count d
 with the page size.
 """
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import Role
+
+from .xlsx import LedgerWriter, XColumn
 
 PAGE_SIZES = (20, 50, 100)
 # Far beyond any table; keeps OFFSET inside a 64-bit integer (a huge ?page= was a 500).
@@ -75,6 +84,7 @@ class ListPage(LoginRequiredMixin, View):
     roles: tuple[str, ...] = ()  # who may open the list at all; others get 403
     actions_template: str | None = None  # buttons above the table (create …)
     bulk_actions: list[tuple[str, str]] = []  # (value, label) offered for selected rows
+    ledger: str | None = None  # the standard ledger (reports.ledgers) this list exports to
     bulk_roles: tuple[str, ...] = (Role.OFFICE_ADMIN,)  # who is offered them; leaders only read
 
     def dispatch(self, request, *args, **kwargs):
@@ -102,6 +112,14 @@ class ListPage(LoginRequiredMixin, View):
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
             qs = filterset.qs if filterset.is_bound else qs
+        if request.GET.get("export") == "xlsx":
+            limit = settings.EXPORT_SYNC_MAX_ROWS
+            if len(qs[: limit + 1].values_list("pk", flat=True)) > limit:
+                messages.error(request, f"本列表超过{limit}行，请缩小筛选范围，或使用“导出台账”在后台生成。")
+                query = request.GET.copy()
+                query.pop("export")
+                return redirect(f"{request.path}?{query.urlencode()}")
+            return self.export(qs.order_by(self.default_sort, "pk"))
         sort = request.GET.get("sort", "")
         descending = sort.startswith("-")
         key = sort[1:] if descending else sort  # one "-" only: "--title" was a 500
@@ -151,3 +169,22 @@ class ListPage(LoginRequiredMixin, View):
 
     def extra_context(self) -> dict:
         return {}
+
+    def export(self, qs) -> FileResponse:
+        """What the list shows, every page of it, as a printable .xlsx (streamed from the DB)."""
+        writer = LedgerWriter(
+            title=str(self.title),
+            unit="单位：" + "、".join(sorted({a.organization.name for a in self.request.user.active_assignments()})),
+            date_line=f"导出日期：{timezone.localdate():%Y-%m-%d}　导出人：{self.request.user}",
+            columns=[XColumn(str(c.label), lambda row, c=c: _plain(c.render(row)), 18) for c in self.columns],
+        )
+        writer.add_all(qs.iterator(chunk_size=2000))
+        spool = tempfile.TemporaryFile()
+        writer.save(spool)
+        spool.seek(0)
+        return FileResponse(spool, as_attachment=True, filename=f"{self.title}_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _plain(value):
+    """Cells get values, not HTML: a badge's text, a date as a date."""
+    return strip_tags(value) if isinstance(value, SafeString) else value

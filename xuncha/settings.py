@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.navigation.navigation",
+                "reports.views.unread_reminders",
             ],
         },
     },
@@ -204,6 +205,9 @@ else:
 # Supervision: units whose rectification rate after the deadline is below this are suggested
 # for an interview (约谈).
 INTERVIEW_RATE_THRESHOLD = env_float("INTERVIEW_RATE_THRESHOLD", 0.8)
+
+# Exports above this many rows run as a worker job with a progress bar.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
 
 # --- Mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
