@@ -18,6 +18,9 @@ class CookieLanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()  # the next request on this thread starts from the default
         response.headers.setdefault("Content-Language", language)
         return response
