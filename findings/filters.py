@@ -29,6 +29,12 @@ class ProblemFilter(inspection_filters("inspection__")):
     )
     method = django_filters.ChoiceFilter(label=_("发现方式"), choices=DiscoveryMethod.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ProblemStatus.choices)
+    # The dashboard's figures count these groups of states; its numbers link here.
+    stage = django_filters.ChoiceFilter(
+        label=_("整改阶段"),
+        choices=[("fed_back", _("已反馈（含已整改）")), ("rectified", _("已整改（含长期坚持）"))],
+        method="filter_stage",
+    )
     fed_back_on = date_range("fed_back_on", _("反馈日期"))
     overdue = yes_no(_("超期未整改"), method="filter_overdue")
     # Bounded: an id past 64 bits reached SQLite as an integer it cannot hold (a 500).
@@ -43,6 +49,13 @@ class ProblemFilter(inspection_filters("inspection__")):
     def filter_category(self, queryset, name, value):
         """A top-level category includes its sub-categories."""
         return queryset.filter(Q(category=value) | Q(category__parent=value)) if value else queryset
+
+    def filter_stage(self, queryset, name, value):
+        statuses = {
+            "fed_back": [ProblemStatus.FED_BACK, ProblemStatus.RECTIFIED, ProblemStatus.ONGOING],
+            "rectified": [ProblemStatus.RECTIFIED, ProblemStatus.ONGOING],
+        }[value]
+        return queryset.filter(status__in=statuses)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -188,8 +188,8 @@ def figure_links(scope: Scope) -> dict[str, str]:
     return {
         "inspections": url("campaigns:inspection_list"),
         "problems_found": url("findings:problem_list"),
-        "fed_back": url("findings:problem_list", "status=fed_back"),
-        "rectified": url("findings:problem_list", "status=rectified"),
+        "fed_back": url("findings:problem_list", "stage=fed_back"),
+        "rectified": url("findings:problem_list", "stage=rectified"),
         "clues": url("findings:clue_list", "status=transferred"),
         "clues_discipline": url("findings:clue_list", "destination=discipline"),
         "clues_orgdept": url("findings:clue_list", "destination=org_dept"),
