@@ -200,6 +200,9 @@ def problem_sign_deputy_check(*, user: User, problem: Problem) -> None:
         raise ValidationError(f"问题当前为“{problem.get_status_display()}”，不在待副组长审核环节。")
     if problem.drafted_by_id == user.pk:
         raise PermissionDenied("承办人不能审核自己的底稿。")
+    if role == TeamRole.LEADER and problem.inspection.team.members.filter(role=TeamRole.DEPUTY).exists():
+        # Otherwise the leader would sign two steps and nobody could approve the paper.
+        raise PermissionDenied("本组设有副组长，请由副组长审核；组长在第三步审定。")
 
 
 @transaction.atomic

@@ -77,8 +77,12 @@ def test_the_deputy_reviews_a_handler_signed_paper(world, paper):
     assert problem.deputy_signed_at is not None
 
 
-def test_the_team_leader_may_review_in_place_of_a_deputy(world, paper):
-    problem = fs.problem_sign_deputy(user=world.team_leader, problem=handler_signed(world, paper))
+def test_the_team_leader_reviews_only_where_the_team_has_no_deputy(world, paper):
+    problem = handler_signed(world, paper)
+    with pytest.raises(PermissionDenied, match="本组设有副组长"):
+        fs.problem_sign_deputy(user=world.team_leader, problem=problem)
+    world.team.members.filter(role="deputy").delete()
+    problem = fs.problem_sign_deputy(user=world.team_leader, problem=problem)
     assert problem.deputy_signed_by == world.team_leader
 
 
@@ -142,6 +146,7 @@ def test_approving_twice_is_refused(world, paper):
 
 
 def test_the_leader_who_reviewed_as_deputy_may_not_also_approve(world, paper):
+    world.team.members.filter(role="deputy").delete()
     problem = fs.problem_sign_deputy(user=world.team_leader, problem=handler_signed(world, paper))
     with pytest.raises(PermissionDenied, match="同一人不能在底稿上签署两个环节"):
         fs.problem_approve(user=world.team_leader, problem=problem)

@@ -120,8 +120,8 @@ def test_each_signature_is_offered_to_its_signer_and_moves_the_paper_on(world, c
     assert "承办人已签字。" in html(response)
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.HANDLER_SIGNED
-    # The service lets the team leader take the deputy's step too (a team without a deputy).
-    assert buttons_for(client, world, problem) == {"team_deputy": {"sign-deputy"}, "team_leader": {"sign-deputy"}}
+    # The team has a deputy, so only the deputy reviews (the leader signs the third step).
+    assert buttons_for(client, world, problem) == {"team_deputy": {"sign-deputy"}}
     response = sign(client, world.team_deputy, problem, "sign-deputy")
     assert "副组长已审核。" in html(response)
     problem.refresh_from_db()
