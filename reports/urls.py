@@ -17,3 +17,8 @@ urlpatterns += [
     path("exports/<slug:key>/", export_views.export_ledger, name="export_ledger"),
     path("inspections/<int:pk>/lists/<slug:key>/", export_views.export_inspection_list, name="export_inspection_list"),
 ]
+
+# Excel imports: templates, the upload page with its preview, the confirmation.
+from .imports.urls import urlpatterns as import_urlpatterns  # noqa: E402  (appended with its patterns)
+
+urlpatterns += import_urlpatterns
