@@ -65,6 +65,7 @@ class OrganizationList(ListPage):
     filterset_class = OrganizationFilter
     roles = OFFICE_AND_LEADERS
     template_name = "campaigns/organization_list.html"
+    actions_template = "campaigns/_organization_list_actions.html"
     default_sort = "path"
     columns = [
         Column(_("名称"), "name", sort="name", href=lambda o: f"?parent={o.pk}"),

@@ -6,13 +6,14 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.jurisdiction import subtree_paths
 from accounts.models import User
 from campaigns.models import Inspection, InspectionStatus, Organization, TeamRole
 from campaigns.selectors import manages
 from campaigns.services import require_manager, require_team_or_manager
+from xuncha.figures_queue import inspection_changed
 from xuncha.records import check_version, lock, next_number, not_in_future, record_save, record_withdraw, require_live
 
 from .models import (
@@ -142,6 +143,29 @@ def problem_update_check(*, user: User, problem: Problem) -> None:
     require_live(problem)
     if problem.status not in (ProblemStatus.DRAFT, ProblemStatus.HANDLER_SIGNED, ProblemStatus.DEPUTY_SIGNED):
         raise ValidationError(f"问题已{problem.get_status_display()}，底稿不能再修改。")
+
+
+@transaction.atomic
+def problems_draft_many(*, user: User, inspection: Inspection, drafts: list[dict]) -> list[Problem]:
+    """Many working papers at once (an imported spreadsheet): the same checks as
+    `problem_draft`, made once for the inspection and per row for the fields, then one bulk
+    insert with one history row per problem. Each draft may carry a history `reason`."""
+    inspection = _locked_inspection(inspection)
+    problem_draft_check(user=user, inspection=inspection)
+    number = next_number(inspection.problems.all())
+    problems = []
+    for i, draft in enumerate(drafts):
+        fields = {k: v for k, v in draft.items() if k != "reason"}
+        try:
+            _check_problem_fields(inspection, fields["category"], fields.get("involved_organization"))
+        except ValidationError as exc:
+            raise ValidationError(f"第{i + 1}条：{'；'.join(exc.messages)}") from None
+        problem = Problem(inspection=inspection, number=number + i, drafted_by=user, **fields)
+        problem._change_reason = (draft.get("reason") or "")[:100]
+        problems.append(problem)
+    created = bulk_create_with_history(problems, Problem, batch_size=1000, default_user=user)
+    inspection_changed(inspection.pk)
+    return created
 
 
 @transaction.atomic

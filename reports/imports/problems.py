@@ -17,11 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import Role
-from findings.models import DiscoveryMethod, Problem, ProblemCategory
-from findings.services import problem_draft, problem_draft_check
+from findings.models import DiscoveryMethod, ProblemCategory
+from findings.services import problem_draft_check, problems_draft_many
 from xuncha.records import lock
 
-from .engine import CREATE, IMPORT_REASON, UNCHANGED, Context, ImportKind, PlannedRow, mark_imported, refused_row
+from .engine import CREATE, IMPORT_REASON, UNCHANGED, Context, ImportKind, PlannedRow, refused_row
 from .organizations import organizations_by_code
 from .rows import Column, ParsedRow, RowError, choice, code, date, labels_of, text
 
@@ -186,27 +186,28 @@ class ProblemImport(ImportKind):
         return planned, errors
 
     def apply(self, planned: list[PlannedRow], ctx: Context) -> None:
-        reasons: dict[int, str] = {}
-        for item in planned:
-            if item.action != CREATE:
-                continue
-            v = item.row.values
+        rows = [item.row for item in planned if item.action == CREATE]
+        drafts = []
+        for row in rows:
+            v = row.values
             title, description = normalized(v["title"], v["description"])
-            try:
-                problem = problem_draft(
-                    user=ctx.user,
-                    inspection=ctx.inspection,
-                    title=title,
-                    description=description,
-                    category=v["category"],
-                    method=v["method"],
-                    involved_organization=v["involved"],
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                raise refused_row(item.row.number, TITLE, exc) from None
-            reasons[problem.pk] = import_reason(v)
-        # The service recorded who; the reason keeps what the model has no field for.
-        mark_imported(Problem, reasons)
+            drafts.append(
+                {
+                    "title": title,
+                    "description": description,
+                    "category": v["category"],
+                    "method": v["method"],
+                    "involved_organization": v["involved"],
+                    # The history reason keeps what the model has no field for.
+                    "reason": import_reason(v),
+                }
+            )
+        if not drafts:
+            return
+        try:
+            problems_draft_many(user=ctx.user, inspection=ctx.inspection, drafts=drafts)
+        except (ValidationError, PermissionDenied) as exc:
+            raise refused_row(rows[0].number, TITLE, exc) from None
 
     def reference_tables(self):
         rows = [

@@ -58,10 +58,10 @@ class Limits:
     @classmethod
     def from_settings(cls) -> "Limits":
         return cls(
-            max_bytes=getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024),
-            max_rows=getattr(settings, "IMPORT_MAX_ROWS", 10_000),
-            max_uncompressed=getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024),
-            max_ratio=getattr(settings, "IMPORT_MAX_COMPRESSION_RATIO", 100),
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
         )
 
 
