@@ -4,7 +4,7 @@ Every `<things>_visible_to(user)` is the only door to its table for a user (DESI
 `inspection_scope_q` is the shared rule for everything that hangs off an inspection.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.jurisdiction import FULL_READ_ROLES, holds, organization_ids, path_q, subtree_paths
@@ -20,11 +20,18 @@ from .models import (
     Round,
     Team,
     TeamMember,
+    TeamRole,
     Term,
 )
 
 # Inspection statuses from which a unit has received feedback and sees its problems.
 FED_BACK_STATUSES = (InspectionStatus.FED_BACK, InspectionStatus.CLOSED)
+
+
+# Team members listed leader first, then deputies, then members.
+LEADER_FIRST = Case(
+    When(role=TeamRole.LEADER, then=Value(0)), When(role=TeamRole.DEPUTY, then=Value(1)), default=Value(2)
+)
 
 
 def member_team_ids(user: User, *team_roles: str) -> QuerySet:

@@ -20,6 +20,7 @@ from .forms import InspectionCreateForm, TeamMemberForm
 from .models import WENT_ON_SITE, Inspection
 from .recusal import recusal_conflicts
 from .selectors import (
+    LEADER_FIRST,
     current_term_for,
     inspections_visible_to,
     manages,
@@ -175,7 +176,9 @@ class PersonList(ListPage):
 @login_required
 def team_detail(request, pk):
     team = get_object_or_404(teams_visible_to(request.user).select_related("round__term__committee"), pk=pk)
-    members = team.members.select_related("person__employer", "person__home_district").order_by("role", "person__name")
+    members = team.members.select_related("person__employer", "person__home_district").order_by(
+        LEADER_FIRST, "person__name"
+    )
     inspections = inspections_visible_to(request.user).live().filter(team=team).select_related("organization")
     can_manage = manages(request.user, team.round.term.committee)
     form = TeamMemberForm(team=team, user=request.user) if can_manage else None

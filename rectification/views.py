@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from campaigns import services as cs
-from campaigns.selectors import inspections_visible_to, manages
+from campaigns.models import InspectionStatus
+from campaigns.selectors import LEADER_FIRST, inspections_visible_to, manages
 from findings import services as fs
 from findings.forms import DateOnlyForm, ReasonForm
 from findings.models import ProblemStatus
@@ -67,7 +69,18 @@ def inspection_detail(request, pk):
     tab = request.GET.get("tab", "overview")
     if tab not in dict(tabs):
         tab = "overview"
-    context = {"inspection": inspection, "tabs": tabs, "tab": tab, "can": _inspection_actions(user, inspection)}
+    overdue = (
+        inspection.status == InspectionStatus.FED_BACK
+        and inspection.rectification_deadline is not None
+        and inspection.rectification_deadline < timezone.localdate()
+    )
+    context = {
+        "inspection": inspection,
+        "tabs": tabs,
+        "tab": tab,
+        "can": _inspection_actions(user, inspection),
+        "overdue": overdue,
+    }
     context.update(_tab_content(user, inspection, tab))
     return render(request, "rectification/inspection_detail.html", context)
 
@@ -141,7 +154,7 @@ def _tab_content(user, inspection, tab: str) -> dict:
         }
     if tab == "history":
         return {"history": _history(inspection)}
-    members = inspection.team.members.select_related("person").order_by("role")
+    members = inspection.team.members.select_related("person").order_by(LEADER_FIRST, "person__name")
     if not user.has_role(*TEAM_SIDE):
         members = members.none()  # a unit sees the inspection, not who sat on the team
     return {"members": members}

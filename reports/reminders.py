@@ -64,13 +64,14 @@ def collect(today: datetime.date) -> list[Reminder]:
     )
     working = list(working)
     team_ids = {row[5] for row in working}
-    reviewers = _team_users(team_ids, [TeamRole.DEPUTY, TeamRole.LEADER])
+    deputies = _team_users(team_ids, [TeamRole.DEPUTY])
     leaders = _team_users(team_ids, [TeamRole.LEADER])
     for pk, title, status, drafter, deputy, team in working:
         if status == ProblemStatus.DRAFT:
             users = [drafter]
         elif status == ProblemStatus.HANDLER_SIGNED:
-            users = [u for u in reviewers.get(team, []) if u != drafter]
+            # The same rule as problem_sign_deputy: the leader reviews only where there is no deputy.
+            users = [u for u in deputies.get(team) or leaders.get(team, []) if u != drafter]
         else:
             users = [u for u in leaders.get(team, []) if u not in (drafter, deputy)]
         url = reverse("rectification:problem_detail", args=[pk])

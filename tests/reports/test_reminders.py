@@ -63,15 +63,14 @@ def sent() -> set[tuple[str, str, str]]:
 
 
 def test_each_reminder_goes_to_the_people_responsible(world, desk):
-    assert reminders.send_all(today=TODAY) == 10
+    assert reminders.send_all(today=TODAY) == 9
     p = {name: desk[name].pk for name in ("draft", "handler", "deputy")}
     due, overdue, item = desk["due"].pk, desk["overdue"].pk, desk["item"].pk
     assert sent() == {
         # the drafter signs their own paper first
         ("team_member", K.SIGNATURE, f"problem:{p['draft']}:draft"),
-        # handler-signed: the reviewers (the deputy; the leader may review too), never the drafter
+        # handler-signed: the deputy (the leader reviews only in a team without one), never the drafter
         ("team_deputy", K.SIGNATURE, f"problem:{p['handler']}:handler_signed"),
-        ("team_leader", K.SIGNATURE, f"problem:{p['handler']}:handler_signed"),
         # deputy-signed: the team leader
         ("team_leader", K.SIGNATURE, f"problem:{p['deputy']}:deputy_signed"),
         # due in 3 days: the unit's liaison
@@ -103,9 +102,9 @@ def test_reminders_carry_a_text_and_a_link(world, desk):
 
 
 def test_each_reminder_is_sent_once_not_every_run(world, desk):
-    assert reminders.send_all(today=TODAY) == 10
+    assert reminders.send_all(today=TODAY) == 9
     assert reminders.send_all(today=TODAY) == 0
-    assert Reminder.objects.count() == 10
+    assert Reminder.objects.count() == 9
 
 
 def test_a_new_step_or_a_passed_deadline_is_a_new_reminder(world, desk):
@@ -122,7 +121,7 @@ def test_a_new_step_or_a_passed_deadline_is_a_new_reminder(world, desk):
 
 
 def test_nothing_waits_when_nothing_is_due(world, desk):
-    assert reminders.send_all(today=D(2026, 3, 1)) == 4  # only the working papers
+    assert reminders.send_all(today=D(2026, 3, 1)) == 3  # only the working papers: drafter, deputy, leader
     assert {kind for _user, kind, _key in sent()} == {K.SIGNATURE}
 
 
