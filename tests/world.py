@@ -30,6 +30,7 @@ from campaigns.models import (
 )
 from findings import services as fs
 from findings.models import DiscoveryMethod, Problem, ProblemCategory
+from findings.taxonomy import TAXONOMY
 from rectification import services as rs
 
 PASSWORD = "Test-pass-2026!"
@@ -83,7 +84,19 @@ class World:
         raise AttributeError(name)
 
 
+def ensure_taxonomy() -> None:
+    """The taxonomy is seeded by a migration; a transactional test before this one may have
+    flushed it (TransactionTestCase empties every table), so put it back if it is gone."""
+    if ProblemCategory.objects.exists():
+        return
+    for top_order, (code, name, children) in enumerate(TAXONOMY, start=1):
+        top = ProblemCategory.objects.create(code=code, name=name, sort_order=top_order)
+        for order, (child_code, child_name) in enumerate(children, start=1):
+            ProblemCategory.objects.create(code=child_code, name=child_name, parent=top, sort_order=order)
+
+
 def build_world() -> World:
+    ensure_taxonomy()
     city = make_org(None, "清河市委", "QH", "committee", is_committee=True)
     district_a = make_org(city, "东城区委", "QH-A", OrgLevel.DISTRICT, is_committee=True)
     district_a_unit = make_org(
