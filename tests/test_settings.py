@@ -38,3 +38,24 @@ def test_a_bad_value_fails_loudly(env, message):
     result = _start(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    """`manage.py check --deploy` with production settings (DEBUG off, HTTPS) warns about nothing."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG")}
+    environ.update(
+        DEBUG="false",
+        SECRET_KEY="a-production-secret-key-of-sufficient-length-and-randomness-0123456789",
+        SECURE_SSL="true",
+        ALLOWED_HOSTS="xuncha.example.gov",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
