@@ -5,6 +5,7 @@ petitioner's name is neither listed nor searchable.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Q
 
 from xuncha.admin_base import DomainRecordAdmin, ScopedRelatedFilter, XunchaAdmin, related_column
@@ -18,8 +19,10 @@ from .models import (
     Petition,
     Problem,
     ProblemCategory,
+    ReadVia,
     Sanction,
 )
+from .readlog import log_export, log_reads
 from .selectors import (
     categories_for,
     clues_visible_to,
@@ -51,10 +54,24 @@ class TopCategoryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Petition)
-class PetitionAdmin(DomainRecordAdmin):
+class ConfidentialAdmin(DomainRecordAdmin):
+    """Petitions and clues: every record opened and every list shown goes into the read log."""
+
+    confidential = True
+
+    def log_read(self, request, object_id: str | None = None) -> None:
+        super().log_read(request, object_id)
+        if object_id is None:
+            log_export(user=request.user, model=self.model, rows=None, query=request.GET.urlencode(), via=ReadVia.ADMIN)
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            log_reads(user=request.user, records=[obj], via=ReadVia.ADMIN)
+
+
+class PetitionAdmin(ConfidentialAdmin):
     visible_to = staticmethod(petitions_visible_to)
     managed_by = ORGANIZATION
-    confidential = True
     list_display = (
         "number",
         "subject",
@@ -179,10 +196,9 @@ class ImmediateNoticeAdmin(DomainRecordAdmin):
 
 
 @admin.register(Clue)
-class ClueAdmin(DomainRecordAdmin):
+class ClueAdmin(ConfidentialAdmin):
     visible_to = staticmethod(clues_visible_to)
     managed_by = ORGANIZATION
-    confidential = True
     list_display = (
         "number",
         "subject_name",

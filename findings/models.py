@@ -374,3 +374,49 @@ class Sanction(DomainRecord):
 
     def __str__(self) -> str:
         return f"{self.person_name} · {self.get_kind_display()}"
+
+
+class ReadKind(models.TextChoices):
+    PETITION = "petition", _("信访件")
+    CLUE = "clue", _("问题线索")
+
+
+class ReadVia(models.TextChoices):
+    DETAIL = "detail", _("详情页")
+    LIST = "list", _("列表")
+    EXPORT = "export", _("导出")
+    ADMIN = "admin", _("数据管理")
+
+
+class ReadLog(models.Model):
+    """Who read which petition or clue, when, and through which page (DESIGN.md §5).
+
+    A detail page or a list writes one row per record it shows; an export writes one row for the
+    whole file with its filter and row count. `scope_path` is the inspected organization's path
+    (for an export: the reader's own jurisdiction), so the office reviews the reads of its subtree.
+    Rows are only ever added.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查阅人")
+    )
+    at = models.DateTimeField(_("查阅时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("类别"), max_length=10, choices=ReadKind.choices)
+    via = models.CharField(_("查阅方式"), max_length=10, choices=ReadVia.choices)
+    record_id = models.BigIntegerField(_("记录编号"), null=True, blank=True)
+    label = models.CharField(_("记录"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("条数"), default=1)
+    query = models.CharField(_("筛选条件"), max_length=500, blank=True)
+    scope_path = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("查阅记录")
+        verbose_name_plural = _("查阅记录")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "record_id"], name="readlog_record_idx"),
+            models.Index(fields=["scope_path"], name="readlog_scope_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_via_display()} {self.get_kind_display()} {self.label}"

@@ -31,7 +31,8 @@ from .forms import (
     ReasonForm,
     SanctionForm,
 )
-from .models import SanctionSource
+from .models import ReadVia, SanctionSource
+from .readlog import log_export, log_reads
 from .selectors import (
     clues_visible_to,
     common_problems_visible_to,
@@ -43,6 +44,16 @@ from .selectors import (
 
 TEAM_SIDE = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
 INSPECTION_RELATED = ("inspection__round", "inspection__team", "inspection__organization")
+
+
+class ConfidentialList(ListPage):
+    """A list of petitions or clues: each page shown and each file exported is in the read log."""
+
+    def rows_shown(self, rows: list) -> None:
+        log_reads(user=self.request.user, records=rows, via=ReadVia.LIST, query=self.request.GET.urlencode())
+
+    def exported(self, qs) -> None:
+        log_export(user=self.request.user, model=qs.model, rows=qs.count(), query=self.request.GET.urlencode())
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -120,7 +131,7 @@ def bulk_problem_action(user, action: str, problems, data) -> str:
     return _("已反馈%(n)d个巡察。") % {"n": len(inspections)}
 
 
-class PetitionList(ListPage):
+class PetitionList(ConfidentialList):
     title = _("信访件")
     selector = petitions_visible_to
     filterset_class = PetitionFilter
@@ -139,7 +150,7 @@ class PetitionList(ListPage):
     ]
 
 
-class ClueList(ListPage):
+class ClueList(ConfidentialList):
     title = _("问题线索")
     selector = clues_visible_to
     filterset_class = ClueFilter
@@ -182,6 +193,7 @@ class CommonProblemList(ListPage):
 def petition_detail(request, pk):
     petition = get_object_or_404(petitions_visible_to(request.user).select_related(*INSPECTION_RELATED), pk=pk)
     can_withdraw = allowed(s.petition_withdraw_check, user=request.user, petition=petition)
+    log_reads(user=request.user, records=[petition], via=ReadVia.DETAIL)
     return render(
         request,
         "findings/petition_detail.html",
@@ -202,6 +214,7 @@ def clue_detail(request, pk):
         "withdraw": allowed(s.clue_withdraw_check, user=user, clue=clue),
     }
     sanctions = sanctions_visible_to(user).live().filter(clue=clue)
+    log_reads(user=user, records=[clue], via=ReadVia.DETAIL)
     return render(
         request,
         "findings/clue_detail.html",

@@ -16,7 +16,8 @@ from campaigns.models import InspectionStatus
 from campaigns.selectors import LEADER_FIRST, inspections_visible_to, manages
 from findings import services as fs
 from findings.forms import DateOnlyForm, ReasonForm
-from findings.models import ProblemStatus
+from findings.models import ProblemStatus, ReadVia
+from findings.readlog import log_reads
 from findings.selectors import (
     clues_visible_to,
     notices_visible_to,
@@ -103,9 +104,16 @@ def _inspection_actions(user, inspection) -> dict[str, bool]:
     return {name: allowed(check, user=user, inspection=inspection) for name, check in checks.items()}
 
 
+def _read_logged(user, inspection, qs) -> dict:
+    """A confidential tab: its rows, each written into the read log."""
+    rows = list(qs.order_by("number"))
+    log_reads(user=user, records=rows, via=ReadVia.LIST, inspection=inspection, query="tab")
+    return {"rows": rows}
+
+
 def _tab_content(user, inspection, tab: str) -> dict:
     if tab == "petitions":
-        return {"rows": petitions_visible_to(user).filter(inspection=inspection).order_by("number")}
+        return _read_logged(user, inspection, petitions_visible_to(user).filter(inspection=inspection))
     if tab == "problems":
         return {
             "rows": problems_visible_to(user)
@@ -129,7 +137,7 @@ def _tab_content(user, inspection, tab: str) -> dict:
         )
         return {"rows": fed_back.select_related("category").order_by("number"), "counts": counts}
     if tab == "clues":
-        return {"rows": clues_visible_to(user).filter(inspection=inspection).order_by("number")}
+        return _read_logged(user, inspection, clues_visible_to(user).filter(inspection=inspection))
     if tab == "notices":
         return {"rows": notices_visible_to(user).filter(problem__inspection=inspection).select_related("problem")}
     if tab == "measures":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import audit_views, export_views, views
 
 app_name = "reports"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("reports/figures.json", views.figures_json, name="figures_json"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reminders/", views.reminders, name="reminders"),
+    path("audit/", audit_views.audit_history, name="audit"),
+    path("audit/reads/", audit_views.ReadLogList.as_view(), name="read_log"),
 ]
 
 urlpatterns += [

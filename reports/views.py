@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from accounts.models import Role
 from campaigns.models import OrgLevel
 from campaigns.selectors import current_term_for, rounds_visible_to, terms_visible_to
-from findings.models import ClueStatus
+from findings.models import ClueStatus, ReadVia
+from findings.readlog import log_reads
 from findings.selectors import clues_visible_to, papers_awaiting_signature
 from rectification.selectors import (
     measures_awaiting_verification,
@@ -94,6 +95,8 @@ def home(request):
     for key, title, qs in queues:
         rows = list(qs[: QUEUE_SIZE + 1])
         panels.append({"key": key, "title": title, "rows": rows[:QUEUE_SIZE], "more": len(rows) > QUEUE_SIZE})
+        if key == "clues":  # confidential: the clues shown here are in the read log
+            log_reads(user=user, records=rows[:QUEUE_SIZE], via=ReadVia.LIST, query="home")
     return render(request, "reports/home.html", {"panels": panels, "assignments": user.active_assignments()})
 
 

@@ -170,6 +170,8 @@ class XunchaAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     """Base admin of every model with history."""
 
     form = RecordForm
+    # simple_history's list less its inline style attribute, which the CSP refuses.
+    object_history_list_template = "admin/history_list.html"
     # The selector, as `staticmethod(things_visible_to)`; None: the table is not scoped.
     visible_to = None
     # Relations `__str__` follows, joined wherever the admin lists or labels objects.
@@ -210,12 +212,15 @@ class XunchaAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             raise Http404
         return obj
 
-    def log_read(self, request, what: str) -> None:
+    def log_read(self, request, object_id: str | None = None) -> None:
+        """A confidential model's list (no `object_id`) or record was read; subclasses add the
+        read log (findings.readlog), this writes the application log."""
         if self.confidential:
+            what = object_id if object_id is not None else f"list {request.GET.urlencode()}"
             audit_log.info("%s read %s %s", request.user.get_username(), self.opts.label, what)
 
     def changelist_view(self, request, extra_context=None):
-        self.log_read(request, f"list {request.GET.urlencode()}")
+        self.log_read(request)
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

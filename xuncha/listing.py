@@ -135,6 +135,7 @@ class ListPage(LoginRequiredMixin, View):
         rows = list(qs[offset : offset + per_page + 1])
         has_next = len(rows) > per_page
         rows = rows[:per_page]
+        self.rows_shown(rows)
         table = [
             {
                 "obj": row,
@@ -170,8 +171,16 @@ class ListPage(LoginRequiredMixin, View):
     def extra_context(self) -> dict:
         return {}
 
+    # Confidential lists (petitions, clues) log what they show; the others do nothing.
+    def rows_shown(self, rows: list) -> None:
+        pass
+
+    def exported(self, qs) -> None:
+        pass
+
     def export(self, qs) -> FileResponse:
         """What the list shows, every page of it, as a printable .xlsx (streamed from the DB)."""
+        self.exported(qs)
         writer = LedgerWriter(
             title=str(self.title),
             unit="单位：" + "、".join(sorted({a.organization.name for a in self.request.user.active_assignments()})),

@@ -36,6 +36,8 @@ NAV: list[NavItem] = [
     NavItem(_("巡察轮次"), "campaigns:round_list", (OFFICE, LEADER), _("计划")),
     NavItem(_("巡察组"), "campaigns:team_list", (OFFICE, LEADER, INSPECTOR), _("计划")),
     NavItem(_("巡察人才库"), "campaigns:person_list", (OFFICE,), _("计划")),
+    NavItem(_("审计日志"), "reports:audit", (OFFICE,), _("审计")),
+    NavItem(_("信访件与线索查阅记录"), "reports:read_log", (OFFICE,), _("审计")),
 ]
 
 
