@@ -53,7 +53,6 @@ class TopCategoryFilter(admin.SimpleListFilter):
         return queryset.filter(Q(**{f"{path}_id": self.value()}) | Q(**{f"{path}__parent_id": self.value()}))
 
 
-@admin.register(Petition)
 class ConfidentialAdmin(DomainRecordAdmin):
     """Petitions and clues: every record opened and every list shown goes into the read log."""
 
@@ -69,6 +68,7 @@ class ConfidentialAdmin(DomainRecordAdmin):
             log_reads(user=request.user, records=[obj], via=ReadVia.ADMIN)
 
 
+@admin.register(Petition)
 class PetitionAdmin(ConfidentialAdmin):
     visible_to = staticmethod(petitions_visible_to)
     managed_by = ORGANIZATION

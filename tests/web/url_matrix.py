@@ -1,0 +1,241 @@
+"""The machinery of the role × URL matrix (tests/web/test_url_matrix.py).
+
+Every named URL of the URL configuration gets one or more concrete addresses here (a record of
+place A of tests/accounts/scene.py, in the state its step needs; every key of a slug). Each
+address is requested by every principal — the matrix users, an anonymous visitor and a
+superuser — with GET and with an empty POST (rolled back), and each response is classified:
+"200", "400", "403", "404", "405", "302" (a redirect), "login" (sent to the login page).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import User
+from reports.imports.kinds import KINDS
+from reports.ledgers import LEDGERS
+from reports.models import ExportJob
+from tests.accounts.scene import USERS, Scene
+
+PRINCIPALS = (*USERS, "anonymous", "superuser")
+# The Django admin is its own site with its own rule (staff only), checked per model page.
+OUTSIDE = {"admin"}
+
+
+def url_names() -> set[str]:
+    """Every named URL of the configuration, as "namespace:name" (admin's own excluded)."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in OUTSIDE:
+                    continue
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}{p.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+@dataclass
+class Fixtures:
+    scene: Scene
+    job_done: ExportJob
+    job_running: ExportJob
+
+
+def make_fixtures(scene: Scene) -> Fixtures:
+    office = scene.users["office"]
+    done = ExportJob.objects.create(
+        user=office, ledger="problems", status=ExportJob.Status.DONE, filename="问题台账.xlsx"
+    )
+    done.file.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    running = ExportJob.objects.create(user=office, ledger="problems", status=ExportJob.Status.RUNNING)
+    return Fixtures(scene=scene, job_done=done, job_running=running)
+
+
+def pk(scene: Scene, model_key: str, label: str) -> int:
+    return scene.pks[model_key][label]
+
+
+# name -> function of the fixtures giving {variant: path}
+Addresses = Callable[[Fixtures], dict[str, str]]
+
+
+def one(path: Callable[[Fixtures], str]) -> Addresses:
+    return lambda f: {"": path(f)}
+
+
+def record(fmt: str, model_key: str, label: str) -> Addresses:
+    return lambda f: {label: fmt.format(pk=pk(f.scene, model_key, label))}
+
+
+def fixed(path: str) -> Addresses:
+    return lambda f: {"": path}
+
+
+ADDRESSES: dict[str, Addresses] = {
+    # Public
+    "healthz": fixed("/healthz"),
+    "login": fixed("/login/"),
+    "logout": fixed("/logout/"),
+    "set_language": fixed("/i18n/setlang/"),
+    # Account
+    "accounts:sessions": fixed("/account/sessions/"),
+    "accounts:session_end": one(lambda f: "/account/sessions/999999/end/"),
+    "accounts:sessions_end_others": fixed("/account/sessions/end-others/"),
+    "accounts:password_change": fixed("/account/password/"),
+    # Home, figures, reminders, audit
+    "home": fixed("/"),
+    "reports:dashboard": fixed("/dashboard/"),
+    "reports:figures_json": fixed("/reports/figures.json"),
+    "reports:reminders": fixed("/reminders/"),
+    "reports:audit": fixed("/audit/"),
+    "reports:read_log": fixed("/audit/reads/"),
+    # Excel out
+    "reports:export_statistics": fixed("/exports/statistics/"),
+    "reports:export_ledger": lambda f: {key: f"/exports/{key}/" for key in LEDGERS},
+    "reports:export_inspection_list": lambda f: {
+        key: f"/inspections/{pk(f.scene, 'inspections', 'A.I')}/lists/{key}/" for key in LEDGERS
+    },
+    "reports:export_job": lambda f: {"running": f"/exports/jobs/{f.job_running.pk}/"},
+    "reports:export_job_download": lambda f: {"done": f"/exports/jobs/{f.job_done.pk}/download/"},
+    # Excel in
+    "reports:import_upload": lambda f: {key: f"/imports/{key}/" for key in KINDS},
+    "reports:import_template": lambda f: {key: f"/imports/{key}/template.xlsx" for key in KINDS},
+    "reports:import_confirm": lambda f: {key: f"/imports/{key}/confirm/" for key in KINDS},
+    # Planning
+    "campaigns:inspection_list": fixed("/inspections/"),
+    "campaigns:inspection_create": fixed("/inspections/new/"),
+    "campaigns:organization_list": fixed("/organizations/"),
+    "campaigns:term_list": fixed("/terms/"),
+    "campaigns:round_list": fixed("/rounds/"),
+    "campaigns:team_list": fixed("/teams/"),
+    "campaigns:team_detail": record("/teams/{pk}/", "teams", "A"),
+    "campaigns:team_member_check": record("/teams/{pk}/check/", "teams", "A"),
+    "campaigns:team_member_add": record("/teams/{pk}/members/", "teams", "A"),
+    "campaigns:person_list": fixed("/people/"),
+    # Findings
+    "findings:problem_list": fixed("/problems/"),
+    "findings:problem_sign": lambda f: {
+        "sign-handler": f"/problems/{pk(f.scene, 'problems', 'A.k_draft')}/sign/sign-handler/",
+        "sign-deputy": f"/problems/{pk(f.scene, 'problems', 'A.k_draft')}/sign/sign-deputy/",
+        "approve": f"/problems/{pk(f.scene, 'problems', 'A.k_draft')}/sign/approve/",
+    },
+    "findings:problem_edit": record("/problems/{pk}/edit/", "problems", "A.k_draft"),
+    "findings:problem_return": record("/problems/{pk}/return/", "problems", "A.k_draft"),
+    "findings:problem_withdraw": record("/problems/{pk}/withdraw/", "problems", "A.k_draft"),
+    "findings:notice_issue": record("/problems/{pk}/notice/", "problems", "A.k_draft"),
+    "findings:notice_complete": record("/notices/{pk}/complete/", "notices", "A.k_notice"),
+    "findings:petition_list": fixed("/petitions/"),
+    "findings:petition_detail": record("/petitions/{pk}/", "petitions", "A.petition"),
+    "findings:petition_withdraw": record("/petitions/{pk}/withdraw/", "petitions", "A.k_petition"),
+    "findings:clue_list": fixed("/clues/"),
+    "findings:clue_detail": lambda f: {
+        label: f"/clues/{pk(f.scene, 'clues', label)}/" for label in ("A.c_disc", "A.c_org", "A.c_draft")
+    },
+    "findings:clue_transfer": record("/clues/{pk}/transfer/", "clues", "A.c_draft"),
+    "findings:clue_dispose": record("/clues/{pk}/dispose/", "clues", "A.k_clue"),
+    "findings:clue_sanction": record("/clues/{pk}/sanction/", "clues", "A.c_disc"),
+    "findings:clue_withdraw": record("/clues/{pk}/withdraw/", "clues", "A.c_draft"),
+    "findings:common_list": fixed("/common-problems/"),
+    "findings:common_detail": record("/common-problems/{pk}/", "common_problems", "k_a"),
+    "findings:problem_create": record("/inspections/{pk}/problems/new/", "inspections", "A.K"),
+    "findings:petition_create": record("/inspections/{pk}/petitions/new/", "inspections", "A.K"),
+    "findings:clue_create": record("/inspections/{pk}/clues/new/", "inspections", "A.K"),
+    # Rectification
+    "rectification:inspection_detail": lambda f: {
+        label: f"/inspections/{pk(f.scene, 'inspections', label)}/" for label in ("A.I", "A.K")
+    },
+    "rectification:inspection_enter": record("/inspections/{pk}/enter/", "inspections", "A.K"),
+    "rectification:inspection_leave": record("/inspections/{pk}/leave/", "inspections", "A.K"),
+    "rectification:inspection_feed_back": record("/inspections/{pk}/feed-back/", "inspections", "A.K"),
+    "rectification:inspection_close": record("/inspections/{pk}/close/", "inspections", "A.I"),
+    "rectification:inspection_withdraw": record("/inspections/{pk}/withdraw/", "inspections", "A.K"),
+    "rectification:handover_create": record("/inspections/{pk}/handover/new/", "inspections", "A.I"),
+    "rectification:supervision_create": record("/inspections/{pk}/supervision/new/", "inspections", "A.I"),
+    "rectification:evaluation_create": record("/inspections/{pk}/evaluation/new/", "inspections", "A.I"),
+    "rectification:rule_create": record("/inspections/{pk}/rules/new/", "inspections", "A.I"),
+    "rectification:problem_detail": lambda f: {
+        label: f"/problems/{pk(f.scene, 'problems', label)}/" for label in ("A.p_open", "A.k_draft")
+    },
+    "rectification:measure_add": record("/problems/{pk}/measures/new/", "problems", "A.p_open"),
+    "rectification:measure_list": fixed("/measures/"),
+    "rectification:measure_detail": record("/measures/{pk}/", "measures", "A.m_open"),
+    "rectification:measure_report": record("/measures/{pk}/report/", "measures", "A.m_open"),
+    "rectification:measure_verify": record("/measures/{pk}/verify/", "measures", "A.m_open"),
+    "rectification:measure_withdraw": record("/measures/{pk}/withdraw/", "measures", "A.m_open"),
+    "rectification:evidence_download": record("/evidence/{pk}/", "evidence", "A.e_open"),
+    "rectification:handover_list": fixed("/handover/"),
+    "rectification:handover_close": record("/handover/{pk}/close/", "handover_items", "A.handover"),
+    "rectification:supervision_list": fixed("/supervision/"),
+    "rectification:unit_home": fixed("/my-unit/"),
+}
+
+
+def classify(response) -> str:
+    if response.status_code in (301, 302, 303):
+        return "login" if response["Location"].startswith(("/login/", "/admin/login/")) else "302"
+    return str(response.status_code)
+
+
+def principal_users(scene: Scene) -> dict[str, User | None]:
+    users: dict[str, User | None] = {key: scene.users[key] for key in USERS}
+    users["anonymous"] = None
+    users["superuser"] = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "root", "root@example.org", "Root-pass-2026!"
+    )
+    return users
+
+
+def sign_in(client, user: User | None) -> None:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+
+
+def observe(client, users: dict[str, User | None], path: str) -> dict[str, dict[str, str]]:
+    """{method: {principal: outcome}} for one address; every POST is rolled back."""
+    seen: dict[str, dict[str, str]] = {"GET": {}, "POST": {}}
+    for key, user in users.items():
+        sign_in(client, user)
+        with transaction.atomic():
+            seen["GET"][key] = classify(client.get(path))
+            transaction.set_rollback(True)
+        with transaction.atomic():
+            seen["POST"][key] = classify(client.post(path, {}))
+            transaction.set_rollback(True)
+    return seen
+
+
+def compress(outcomes: dict[str, str]) -> str:
+    """{"office": "200", "leader": "200", …} -> "200: leader office | 404: *" (the most
+    common outcome as the default "*")."""
+    by: dict[str, list[str]] = {}
+    for key in PRINCIPALS:
+        by.setdefault(outcomes[key], []).append(key)
+    default = max(by, key=lambda o: len(by[o]))
+    parts = [f"{o}: {' '.join(sorted(keys))}" for o, keys in sorted(by.items()) if o != default]
+    return " | ".join([*parts, f"{default}: *"])
+
+
+def expand(spec: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    default = None
+    for part in spec.split("|"):
+        outcome, _, who = part.strip().partition(":")
+        who = who.strip()
+        if who == "*":
+            default = outcome.strip()
+            continue
+        for key in who.split():
+            assert key in PRINCIPALS, f"unknown principal {key!r}"
+            assert key not in out, f"{key} twice in {spec!r}"
+            out[key] = outcome.strip()
+    assert default is not None, f"no default (*) in {spec!r}"
+    return {key: out.get(key, default) for key in PRINCIPALS}
