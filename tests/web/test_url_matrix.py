@@ -13,6 +13,7 @@ import pytest
 
 from tests.web.url_matrix import (
     ADDRESSES,
+    Principals,
     classify,
     compress,
     expand,
@@ -603,15 +604,15 @@ GROUPS = {
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_each_principal_gets_exactly_the_expected_outcome(scene, client, group):
+def test_each_principal_gets_exactly_the_expected_outcome(scene, group):
     fixtures = make_fixtures(scene)
-    users = principal_users(scene)
+    principals = Principals(principal_users(scene))
     names = sorted(n for n in ADDRESSES if n.startswith(GROUPS[group]))
     observed: dict[str, dict[str, dict[str, str]]] = {}
     wrong = []
     for name in names:
         for variant, path in ADDRESSES[name](fixtures).items():
-            seen = observe(client, users, path)
+            seen = observe(principals, path)
             observed.setdefault(name, {})[variant] = {m: compress(seen[m]) for m in ("GET", "POST")}
             want = EXPECTED.get(name, {}).get(variant)
             if want is None:

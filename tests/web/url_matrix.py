@@ -199,14 +199,34 @@ def sign_in(client, user: User | None) -> None:
         client.force_login(user)
 
 
-def observe(client, users: dict[str, User | None], path: str) -> dict[str, dict[str, str]]:
+class Principals:
+    """One signed-in test client per principal, kept for a whole test (signing in again only
+    when a step ended the session, e.g. logging out)."""
+
+    def __init__(self, users: dict[str, User | None]):
+        from django.test import Client
+
+        self.users = users
+        self.clients = {key: Client() for key in users}
+        for key, user in users.items():
+            sign_in(self.clients[key], user)
+
+    def client(self, key: str):
+        client, user = self.clients[key], self.users[key]
+        if user is not None and str(client.session.get("_auth_user_id")) != str(user.pk):
+            sign_in(client, user)
+        return client
+
+
+def observe(principals: Principals, path: str) -> dict[str, dict[str, str]]:
     """{method: {principal: outcome}} for one address; every POST is rolled back."""
     seen: dict[str, dict[str, str]] = {"GET": {}, "POST": {}}
-    for key, user in users.items():
-        sign_in(client, user)
+    for key in principals.users:
+        client = principals.client(key)
         with transaction.atomic():
             seen["GET"][key] = classify(client.get(path))
             transaction.set_rollback(True)
+        client = principals.client(key)
         with transaction.atomic():
             seen["POST"][key] = classify(client.post(path, {}))
             transaction.set_rollback(True)
