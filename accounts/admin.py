@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from xuncha.admin_base import NoDeleteInline, XunchaAdmin
 
-from .models import RoleAssignment, User
+from .models import RoleAssignment, User, UserSession
 
 # What only a superuser may grant: otherwise staff with user rights could raise their own.
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
@@ -60,3 +60,25 @@ class RoleAssignmentAdmin(XunchaAdmin):
     list_filter = ("role", "is_active")
     autocomplete_fields = ("user", "organization")
     date_hierarchy = "granted_at"
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Read-only: rows are written at login and removed at logout; a user ends their own
+    sessions at /account/sessions/."""
+
+    list_display = ("user", "created_at", "last_seen_at", "ip", "user_agent")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name", "=ip")
+    date_hierarchy = "created_at"
+    fields = ("user", "created_at", "last_seen_at", "ip", "user_agent")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,3 +67,24 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user: written at login, deleted at logout or expiry, so the
+    user can see where they are signed in and end a session (accounts.services)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("用户"))
+    session_key = models.CharField(_("会话标识"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("最近活动"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip or '-'} · {self.created_at:%Y-%m-%d %H:%M}"

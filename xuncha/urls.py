@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("findings.urls")),
     path("", include("rectification.urls")),
+    path("", include("accounts.urls")),
 ]
