@@ -9,6 +9,9 @@
     var el = document.getElementById(id);
     if (!el) return;
     var c = echarts.init(el, null, { renderer: "svg" });
+    // Tooltips drawn inside the SVG: ECharts' default HTML tooltip writes style="" markup,
+    // which the Content Security Policy refuses.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     option.color = palette;
     option.animation = false;
     c.setOption(option);
