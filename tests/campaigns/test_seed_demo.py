@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from accounts.models import Role, RoleAssignment, User
 from campaigns.models import (
@@ -123,12 +123,17 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
 # --- accounts ---------------------------------------------------------------------------------
 
 
+def login_request():
+    """django-axes checks every authenticate() against the lockout, which needs the request."""
+    return RequestFactory().post("/login/")
+
+
 def test_every_role_has_a_demo_account_that_logs_in_with_the_demo_password(seeded):
     assert settings.DEMO_PASSWORD in seeded
     for username, role in DEMO_ROLES.items():
         assert username in seeded
         assert RoleAssignment.objects.filter(user__username=username, role=role, is_active=True).exists(), username
-        assert authenticate(username=username, password=settings.DEMO_PASSWORD) is not None, username
+        assert authenticate(login_request(), username=username, password=settings.DEMO_PASSWORD) is not None, username
     assert {r for r in DEMO_ROLES.values()} == set(Role.values)
 
 
@@ -384,7 +389,7 @@ def test_the_same_seed_gives_the_same_data(seeded):
     first = snapshot()
     seed("--flush")
     assert snapshot() == first
-    assert authenticate(username="liaison", password=settings.DEMO_PASSWORD) is not None
+    assert authenticate(login_request(), username="liaison", password=settings.DEMO_PASSWORD) is not None
 
 
 def test_another_seed_gives_other_data(seeded):

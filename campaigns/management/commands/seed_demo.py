@@ -4,6 +4,8 @@
     python manage.py seed_demo --if-empty      # leave existing data alone (used by `make run`)
     python manage.py seed_demo --flush         # delete the domain data first, then seed
     python manage.py seed_demo --seed 7 --scale 10 --today 2026-11-25
+    python manage.py seed_demo --scale province   # DESIGN.md §4's province, loaded with COPY
+    python manage.py seed_demo --scale province --fraction 0.01   # the same shape, smaller
 
 The data is deterministic for a given --seed, --scale and --today. Demo accounts share the
 password in settings.DEMO_PASSWORD (environment variable DEMO_PASSWORD).
@@ -23,10 +25,14 @@ from accounts.models import Role, RoleAssignment, User
 from campaigns.demo.base import DEMO_USERNAMES
 from campaigns.demo.builder import DemoBuilder, DemoError
 from campaigns.demo.flush import flush_domain
+from campaigns.demo.loader import LoadError
+from campaigns.demo.province import ProvinceShape
+from campaigns.demo.province_seed import ProvinceSeed
 from campaigns.models import Organization
 
 DEFAULT_TODAY = dt.date(2026, 11, 25)
 MAX_SCALE = 100
+PROVINCE = "province"
 
 
 def iso_date(value: str) -> dt.date:
@@ -34,6 +40,15 @@ def iso_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD，而不是 {value!r}") from None
+
+
+def scale_value(value: str) -> int | str:
+    if value == PROVINCE:
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale 须为整数或 {PROVINCE}，而不是 {value!r}") from None
 
 
 def width(text: str) -> int:
@@ -60,7 +75,17 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="随机种子（默认 2026）；同一种子生成的数据完全相同。"
         )
         parser.add_argument(
-            "--scale", type=int, default=1, help="数据规模倍数（默认 1：约 800 个党组织、1500 个问题）。"
+            "--scale",
+            type=scale_value,
+            default=1,
+            help="数据规模倍数（默认 1：约 800 个党组织、1500 个问题）；province 为全省规模"
+            "（约 10 万个党组织、15 万次巡察、100 万个问题，PostgreSQL 上用 COPY 装载）。",
+        )
+        parser.add_argument(
+            "--fraction",
+            type=float,
+            default=1.0,
+            help="仅用于 --scale province：按比例缩小全省规模（如 0.01），用于试运行和测试。",
         )
         parser.add_argument(
             "--today", type=iso_date, default=DEFAULT_TODAY, help="演示数据中的“今天”（默认 2026-11-25）。"
@@ -70,12 +95,15 @@ class Command(BaseCommand):
             "--flush", action="store_true", help="先删除全部业务数据（保留问题类别）和非超级用户账号，再生成。"
         )
 
-    def handle(self, *args, seed, scale, today, if_empty, flush, **options):
+    def handle(self, *args, seed, scale, today, if_empty, flush, fraction, **options):
         password = settings.DEMO_PASSWORD
         if not password:
             raise CommandError("未设置演示账号密码：请设置环境变量 DEMO_PASSWORD。")
-        if not 1 <= scale <= MAX_SCALE:
-            raise CommandError(f"--scale 须为 1 到 {MAX_SCALE} 之间的整数。")
+        province = scale == PROVINCE
+        if not province and not 1 <= scale <= MAX_SCALE:
+            raise CommandError(f"--scale 须为 1 到 {MAX_SCALE} 之间的整数，或 {PROVINCE}。")
+        if not 0 < fraction <= 1 or (fraction != 1 and not province):
+            raise CommandError("--fraction 须在 0 到 1 之间，且只能与 --scale province 同用。")
         if if_empty and flush:
             raise CommandError("--if-empty 与 --flush 不能同时使用。")
         verbose = options.get("verbosity", 1) >= 1
@@ -98,24 +126,39 @@ class Command(BaseCommand):
                 removed = flush_domain()
                 if verbose:
                     self.stdout.write(f"已清空业务数据（删除 {removed} 行）。")
-            builder = DemoBuilder(seed=seed, today=today, scale=scale, password=password)
-            try:
-                builder.build()
-            except DemoError as exc:
-                raise CommandError(str(exc)) from None
-            builder.write()
-            # Bulk inserts bypass the services, so the figures are computed once at the end
-            # (by command name: campaigns does not import reports).
-            call_command("rebuild_rollups", verbosity=0, stdout=self.stdout if verbose else None)
+            if province:
+                builder = ProvinceSeed(
+                    seed=seed, today=today, shape=ProvinceShape().scaled(fraction), password=password
+                )
+                try:
+                    builder.run()
+                except LoadError as exc:
+                    raise CommandError(str(exc)) from None
+            else:
+                builder = DemoBuilder(seed=seed, today=today, scale=scale, password=password)
+                try:
+                    builder.build()
+                except DemoError as exc:
+                    raise CommandError(str(exc)) from None
+                builder.write()
+                # Bulk inserts bypass the services, so the figures are computed once at the end
+                # (by command name: campaigns does not import reports).
+                call_command("rebuild_rollups", verbosity=0, stdout=self.stdout if verbose else None)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已生成：种子 {seed}，规模 {scale}，今天 {today.isoformat()}，用时 {elapsed:.1f} 秒。"
             )
         )
+        if verbose and province:
+            self.stdout.write("")
+            self.stdout.write(table(["表", "行数", "用时（秒）"], builder.timings()))
+            self.stdout.write("")
+            self.stdout.write(table(["阶段", "用时（秒）"], [(k, f"{v:.1f}") for k, v in builder.phases]))
         if verbose:
             self.stdout.write("")
-            self.stdout.write(table(["数据", "数量"], builder.counts()))
+            if not province:
+                self.stdout.write(table(["数据", "数量"], builder.counts()))
             self.stdout.write("")
             self.stdout.write(table(["用户名", "角色", "范围", "说明"], builder.accounts))
             self.stdout.write("")
