@@ -19,10 +19,11 @@ from .models import (
     Petition,
     Problem,
     ProblemCategory,
+    ReadLog,
     ReadVia,
     Sanction,
 )
-from .readlog import log_export, log_reads
+from .readlog import log_export, log_reads, read_log_visible_to
 from .selectors import (
     categories_for,
     clues_visible_to,
@@ -256,3 +257,30 @@ class SanctionAdmin(DomainRecordAdmin):
     date_hierarchy = "decided_on"
     ordering = ("-id",)
     fixed_fields = ("inspection", "source", "clue", "problem")
+
+
+@admin.register(ReadLog)
+class ReadLogAdmin(admin.ModelAdmin):
+    """Read-only: rows are written when a petition or clue is read, never changed. Staff see
+    the reads of their subtree (as on /audit/reads/)."""
+
+    list_display = ("at", "user", "kind", "via", "label", "rows", "query")
+    list_select_related = ("user",)
+    list_filter = ("kind", "via")
+    search_fields = ("user__username", "label")
+    date_hierarchy = "at"
+    fields = ("at", "user", "kind", "via", "record_id", "label", "rows", "query", "scope_path")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs & read_log_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

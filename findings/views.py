@@ -66,7 +66,9 @@ class ProblemList(ListPage):
     related = (*INSPECTION_RELATED, "category__parent")
     roles = TEAM_SIDE
     detail_url_name = "rectification:problem_detail"
-    default_sort = "-inspection__onsite_start"
+    # Not the inspection's on-site date: sorting a million problems through a join took seconds
+    # for page 1. Inspection ids follow the plan, and the index on inspection_id serves this.
+    default_sort = "-inspection_id"
     bulk_actions = [("category", _("调整类别")), ("common", _("归入共性问题")), ("feed_back", _("反馈所属巡察"))]
     ledger = "problems"
     columns = [

@@ -65,7 +65,12 @@ class Measure(DomainRecord):
         verbose_name = _("整改措施")
         verbose_name_plural = _("整改措施")
         ordering = ["problem_id", "number"]
-        indexes = [models.Index(fields=["status", "deadline"], name="measure_status_deadline_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="measure_status_deadline_idx"),
+            # The measure list's default order (deadline, then newest first): page 1 walks this
+            # index instead of sorting two million rows.
+            models.Index(fields=["deadline", "-id"], name="measure_deadline_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="uniq_measure_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="measure_number_positive"),

@@ -21,20 +21,22 @@ from rectification.selectors import (
     measures_visible_to,
     supervision_actions_visible_to,
 )
+from xuncha.choices import choice_label
 from xuncha.xlsx import XColumn as C
 
 OFFICE_SIDE = (Role.OFFICE_ADMIN, Role.LEADER)
 
 
 def label(field_name: str) -> Callable:
-    return lambda o: getattr(o, f"get_{field_name}_display")()
+    return choice_label(field_name)
 
 
+INSPECTION_MODE = choice_label("mode")
 INSPECTION = [
     C("被巡察党组织", lambda o: o.inspection.organization.name, 22),
     C("轮次", lambda o: o.inspection.round.name, 10),
     C("巡察组", lambda o: o.inspection.team.name, 12),
-    C("巡察方式", lambda o: o.inspection.get_mode_display(), 10),
+    C("巡察方式", lambda o: INSPECTION_MODE(o.inspection), 10),
 ]
 PROBLEM_INSPECTION = [
     C("被巡察党组织", lambda m: m.problem.inspection.organization.name, 22),

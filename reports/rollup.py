@@ -6,6 +6,7 @@ rebuilding a province run the same queries, only over a different set of inspect
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -26,6 +27,7 @@ from findings.models import (
 from findings.selectors import APPROVED_STATUSES
 from rectification.models import MEASURE_DONE, HandoverItem, HandoverStatus, Measure, RuleEstablished
 
+from .figures_cache import figures_changed
 from .models import COUNT_FIELDS, InspectionRollup
 
 FED_BACK = (ProblemStatus.FED_BACK, ProblemStatus.RECTIFIED, ProblemStatus.ONGOING)
@@ -175,9 +177,28 @@ def compute(inspections) -> list[InspectionRollup]:
     return [InspectionRollup(**row) for row in rows.values()]
 
 
+# Compared to decide whether a stored row is still right (everything but the timestamp).
+COMPARED = [f.attname for f in InspectionRollup._meta.concrete_fields if f.name != "computed_at"]
+
+
 def save(rollups: list[InspectionRollup]) -> None:
+    """Write the rows that differ from the stored ones; the others only get the new timestamp
+    (one UPDATE for the whole batch, so the queries do not depend on how many changed).
+
+    The hourly rebuild finds almost every row unchanged: upserting them all made Django prepare
+    fifty values a row, two thirds of the rebuild's time."""
+    stored = {
+        row[0]: row
+        for row in InspectionRollup.objects.filter(inspection_id__in=[r.inspection_id for r in rollups]).values_list(
+            *COMPARED
+        )
+    }
+    changed = [r for r in rollups if stored.get(r.inspection_id) != tuple(getattr(r, f) for f in COMPARED)]
+    if rollups:
+        ids = [r.inspection_id for r in rollups]
+        InspectionRollup.objects.filter(inspection_id__in=ids).update(computed_at=rollups[0].computed_at)
     InspectionRollup.objects.bulk_create(
-        rollups,
+        changed,
         update_conflicts=True,
         unique_fields=["inspection"],
         update_fields=[f.name for f in InspectionRollup._meta.concrete_fields if not f.primary_key],
@@ -198,6 +219,8 @@ def refresh(inspection_ids: list[int]) -> int:
             InspectionRollup.objects.filter(inspection_id__in=chunk).exclude(
                 inspection_id__in=[r.inspection_id for r in rollups]
             ).delete()
+            if settings.FIGURES_CACHE_SECONDS > 0:
+                transaction.on_commit(figures_changed)  # cached dashboard answers are stale now
         written += len(rollups)
     return written
 
@@ -213,5 +236,6 @@ def rebuild() -> int:
             break
         written += refresh(chunk)
         last = chunk[-1]
-    InspectionRollup.objects.exclude(inspection__in=Inspection.objects.live()).delete()
+    if InspectionRollup.objects.exclude(inspection__in=Inspection.objects.live()).delete()[0]:
+        figures_changed()
     return written

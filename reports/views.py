@@ -30,13 +30,11 @@ from rectification.selectors import (
 from .figures import (
     Scope,
     ScopeError,
-    by_group,
-    figures,
     parse_scope,
     require_figure_role,
     show_rate,
-    units_below_threshold,
 )
+from .figures_cache import cached_by_group, cached_figures, cached_units_below_threshold
 from .models import Reminder
 from .summary import summary
 
@@ -112,7 +110,7 @@ def figures_json(request):
         scope = parse_scope(request.user, request.GET)
     except ScopeError as exc:
         return JsonResponse({"error": str(exc)}, status=400, json_dumps_params={"ensure_ascii": False})
-    data = figures(request.user, scope)
+    data = cached_figures(request.user, scope)
     return JsonResponse(data, encoder=FiguresEncoder, json_dumps_params={"ensure_ascii": False})
 
 
@@ -136,19 +134,21 @@ def dashboard(request):
     scope.term = term
     committee = term.committee if term else None
     own = Scope(term=term, committee=committee, round=scope.round, mode=scope.mode, district=scope.district)
-    city = figures(user, own)
-    villages = figures(user, Scope(term=term, committee=committee, level=OrgLevel.VILLAGE, round=scope.round))
+    city = cached_figures(user, own)
+    villages = cached_figures(user, Scope(term=term, committee=committee, level=OrgLevel.VILLAGE, round=scope.round))
     district_terms = terms_visible_to(user).filter(committee__level=OrgLevel.DISTRICT)
     if term:
         district_terms = district_terms.filter(start_date__lte=term.end_date, end_date__gte=term.start_date)
     district_terms = list(district_terms)
-    districts = figures(user, Scope(terms=district_terms, round=None, mode=scope.mode)) if district_terms else None
+    districts = (
+        cached_figures(user, Scope(terms=district_terms, round=None, mode=scope.mode)) if district_terms else None
+    )
     charts = {
         "coverage": city["coverage"],
-        "by_district": by_group(
+        "by_district": cached_by_group(
             user, Scope(terms=[t for t in [term, *district_terms] if t]), "district", "district__name"
         ),
-        "by_round": by_group(user, own, "round", "round__name"),
+        "by_round": cached_by_group(user, own, "round", "round__name"),
         "clue_share": city["clue_share_by_mode"],
         "petition_share": city["petition_share_by_mode"],
         "categories": city["problems_by_category"],
@@ -163,7 +163,7 @@ def dashboard(request):
         "districts": districts,
         "summary": summary(committee.name if committee else "", city, villages),
         "charts": json.loads(json.dumps(charts, cls=FiguresEncoder)),
-        "below": units_below_threshold(user, own)[:20],
+        "below": cached_units_below_threshold(user, own)[:20],
         "threshold": int(settings.INTERVIEW_RATE_THRESHOLD * 100),
         "links": figure_links(own),
         "city_handover_rate": show_rate(city["handover_closure_rate"]),

@@ -28,6 +28,7 @@ from django.views import View
 
 from accounts.models import Role
 
+from .choices import choice_label
 from .xlsx import LedgerWriter, XColumn
 
 PAGE_SIZES = (20, 50, 100)
@@ -59,7 +60,7 @@ class Column:
 
 def display(field: str) -> Callable[[Any], str]:
     """The human label of a choice field: `display("status")`."""
-    return lambda row: getattr(row, f"get_{field}_display")()
+    return choice_label(field)
 
 
 def int_param(raw: str | None, default: int, allowed: tuple[int, ...] | None = None) -> int:
@@ -132,7 +133,7 @@ class ListPage(LoginRequiredMixin, View):
         per_page = int_param(request.GET.get("per_page"), PAGE_SIZES[0], PAGE_SIZES)
         page = min(int_param(request.GET.get("page"), 1), MAX_PAGE)
         offset = (page - 1) * per_page
-        rows = list(qs[offset : offset + per_page + 1])
+        rows = page_rows(qs, offset, per_page + 1)
         has_next = len(rows) > per_page
         rows = rows[:per_page]
         self.rows_shown(rows)
@@ -192,6 +193,18 @@ class ListPage(LoginRequiredMixin, View):
         writer.save(spool)
         spool.seek(0)
         return FileResponse(spool, as_attachment=True, filename=f"{self.title}_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def page_rows(qs: QuerySet, offset: int, limit: int) -> list:
+    """`limit` rows from `offset`. Past page 1, the page's ids come first and then its rows: the
+    rows skipped over are read without the joins the columns need (every select_related is an
+    inner join the database must make for each skipped row), which made a deep page of a
+    hundred thousand problems four times slower. One more query, the same for every page."""
+    if offset == 0:
+        return list(qs[:limit])
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    by_id = {row.pk: row for row in qs.order_by().filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _plain(value):
