@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -146,11 +147,28 @@ def _shares(qs: QuerySet, column_sum) -> list[dict]:
     ]
 
 
+VERIFIED_KEY = "xuncha:rollup:verified-at"
+
+
+def rollup_verified(at) -> None:
+    """A full rebuild that started at `at` has finished: every rollup row is current as of then."""
+    cache.set(VERIFIED_KEY, at, None)
+
+
+def figures_as_of(last_change):
+    """When the figures were last known current: the later of the last change to a rollup row
+    in the scope and the start of the last full rebuild (which rewrites only rows that differ)."""
+    if last_change is None:
+        return None
+    verified = cache.get(VERIFIED_KEY)
+    return max(last_change, verified) if verified else last_change
+
+
 def figures(user: User, scope: Scope) -> dict:
     """Every figure of §3 for the scope. Keys are stable: figures.json and the Excel report use them."""
     qs = rollups_for(user, scope)
     s = _sums(qs)
-    computed = qs.aggregate(at=Max("computed_at"))["at"]
+    computed = figures_as_of(qs.aggregate(at=Max("computed_at"))["at"])
     inspected_orgs = qs.filter(went_on_site=True).values("organization_id").distinct().count()
     rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
     if scope.term:

@@ -252,6 +252,15 @@ FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 300 if CACHE_URL.starts
 # for an interview (约谈).
 INTERVIEW_RATE_THRESHOLD = env_float("INTERVIEW_RATE_THRESHOLD", 0.8)
 
+# An edit's rollup refresh waits this long on the worker, gathering a burst of edits into one
+# recompute (edits arriving while it waits or runs still coalesce through the pending marker).
+# Short: an edit should reach the dashboard within 2 s (bench/README.md).
+ROLLUP_REFRESH_DELAY_SECONDS = env_float("ROLLUP_REFRESH_DELAY_SECONDS", 0.5)
+
+# Lists page through at most this many rows (xuncha.listing.last_page): a deeper OFFSET reads
+# every skipped row. The rest is reached by filtering or by exporting the ledger.
+LIST_MAX_ROWS = env_int("LIST_MAX_ROWS", 10_000)
+
 # Exports above this many rows run as a worker job with a progress bar.
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
 

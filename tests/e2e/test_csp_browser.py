@@ -80,6 +80,20 @@ def _staff(user):
     user.user_permissions.set(Permission.objects.all())
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(settings):
+    """No worker runs beside these tests: tasks (rollup refreshes, exports) run in-process
+    even when CELERY_BROKER_URL names a broker (CI's second run), and the figures are not
+    cached between pages."""
+    from xuncha.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    settings.FIGURES_CACHE_SECONDS = 0
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def scene(settings):
     settings.EXPORT_SYNC_MAX_ROWS = 0  # every ledger export goes through the progress page

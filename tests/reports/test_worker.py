@@ -3,7 +3,7 @@ current: an edit through a service is committed, its refresh goes through the br
 the rollup — then the figures — change.
 
 The worker has its own database connection, so it only sees committed data: these tests are
-transactional (and run after the others). Serialized rollback gives them the problem taxonomy
+transactional (and run after the others). The test world puts back the problem taxonomy
 the migrations seeded; tests/reports/conftest.py puts it back after the flush.
 
 Brokers: the in-memory transport always; Redis when CELERY_BROKER_URL is a redis:// URL (CI's
@@ -25,7 +25,7 @@ from tests.reports import scene as sc
 from tests.world import approve, draft_problem, on_site
 from xuncha.celery import app
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT_SECONDS = 10
 
