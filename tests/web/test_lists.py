@@ -352,3 +352,31 @@ def test_the_query_count_holds_for_a_leader_and_a_team_member_too(world, client)
         assert rows == 100
         counts[user.username].append(len(big))
     assert all(small == big for small, big in counts.values()), counts
+
+
+# --- Paging stops at LIST_MAX_ROWS -----------------------------------------------------------
+
+
+def test_a_list_pages_through_at_most_list_max_rows_then_points_to_filters_and_export(world, client, settings):
+    url, add = grow_problems(world)
+    add(0, 45)
+    client.force_login(world.office)
+    settings.LIST_MAX_ROWS = 40  # two pages of 20
+
+    second = client.get(url + "per_page=20&page=2")
+    assert second.context["page"] == 2 and len(second.context["table"]) == 20
+    assert not second.context["has_next"] and second.context["beyond_limit"]
+    assert "列表最多翻阅前 40 条记录" in second.content.decode()
+    # A deeper page asked for in the URL shows the last one that may be paged through.
+    deeper = client.get(url + "per_page=20&page=3")
+    assert deeper.context["page"] == 2
+    assert [r["obj"].pk for r in deeper.context["table"]] == [r["obj"].pk for r in second.context["table"]]
+
+    settings.LIST_MAX_ROWS = 100
+    within = client.get(url + "per_page=20&page=2")
+    assert within.context["has_next"] and not within.context["beyond_limit"]
+    assert "列表最多翻阅" not in within.content.decode()
+    # Exactly at the limit with nothing beyond it: no notice.
+    settings.LIST_MAX_ROWS = 45
+    last = client.get(url + "per_page=50&page=1")
+    assert len(last.context["table"]) == 45 and not last.context["beyond_limit"]
