@@ -105,6 +105,60 @@ def test_a_ledger_continues_on_another_sheet_past_the_row_limit(tmp_path):
     assert [c.value for c in wb.worksheets[1][4]] == ["序号", "值"]
 
 
+TRICKY = [
+    ("  前后有空格  ", D(2026, 3, 1), 3, datetime.datetime(2026, 3, 1, 9, 30)),
+    ("a & b < c > d \"引号\" 'x'", None, 2.5, None),
+    ("=SUM(A1:A2)", D(2026, 12, 31), 0, datetime.datetime(2026, 12, 31, 23, 59, 59)),
+    ("控制\x01字符\x1f与\t制表\n换行", D(1900, 3, 1), -7, None),
+    ("很长" * 20_000, None, None, None),
+    ("", D(2000, 1, 1), True, None),
+]
+
+
+def sheet_xml(path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/worksheets/sheet")]
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["rows-as-text", "openpyxl-cells"])
+def test_both_ways_of_writing_body_rows_give_the_same_cells(tmp_path, raw):
+    """Body rows go out as text (openpyxl's XML writer is most of a ledger's time) unless
+    openpyxl writes with lxml; both ways must give the same cells, styles and rows."""
+    columns = [
+        XColumn("文本", lambda r: r[0], 30),
+        XColumn("日期", lambda r: r[1], 12, "date"),
+        XColumn("数", lambda r: r[2], 8, "number"),
+        XColumn("时间", lambda r: r[3], 16, "date"),
+    ]
+    paths = {}
+    for mode in (True, False):
+        writer = LedgerWriter(title="台账", unit="单位", date_line="日期", columns=columns, max_rows=8)
+        writer.raw = mode
+        writer.add_all(TRICKY)
+        paths[mode] = tmp_path / f"{mode}.xlsx"
+        writer.save(paths[mode])
+    assert sheet_xml(paths[True]) == sheet_xml(paths[False])  # byte for byte, every sheet
+
+    wb = load_workbook(paths[raw])
+    assert [ws.title for ws in wb.worksheets] == ["台账", "台账（续1）"]  # 4 body rows a sheet
+    rows = [r for ws in wb.worksheets for r in body(ws)]
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert rows[0][1:] == ["  前后有空格  ", datetime.datetime(2026, 3, 1), 3, datetime.datetime(2026, 3, 1, 9, 30)]
+    assert rows[1][1:] == ["a & b < c > d \"引号\" 'x'", None, 2.5, None]
+    assert rows[2][1] == "=SUM(A1:A2)"
+    assert rows[3][1] == "控制字符与\t制表\n换行"  # control characters a cell cannot hold are dropped
+    assert rows[4][1] == ("很长" * 20_000)[:32_767]  # Excel's limit for one cell
+    assert rows[5][1:4] == [None, datetime.datetime(2000, 1, 1), True]
+    ws = wb.worksheets[0]
+    assert ws.cell(5, 3).number_format == "yyyy-mm-dd" and ws.cell(5, 5).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.cell(5, 2).border.left.style == "thin" and ws.cell(5, 2).font.name == "宋体"
+    assert ws.cell(5, 2).alignment.wrap_text and ws.cell(5, 3).alignment.horizontal == "center"
+    assert [ws.row_dimensions[r].height for r in (5, 8)] == [14, 28]  # a line break is a second line
+    assert wb.worksheets[1].row_dimensions[5].height == 14 * 30  # the long text: capped at 30 lines
+
+
 def test_petitions_and_clues_never_reach_a_unit(client, world):
     inspection = fed_back(world, problems=1)
     assert inspection.pk
