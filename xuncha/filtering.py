@@ -4,10 +4,31 @@ user's jurisdiction, and the filters of the inspection a record hangs off."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import InspectionMode, Organization, OrgLevel, Round
 from campaigns.selectors import organizations_visible_to, rounds_visible_to
+
+
+class FastSelect(forms.Select):
+    """A <select> whose options are written here, not through one template include each.
+
+    A province's office sees over a thousand rounds in the round filter; rendering them through
+    Django's widget templates was four fifths of a list page's time (130 of 160 ms)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, mark_safe(" selected") if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class DateInput(forms.DateInput):
@@ -76,14 +97,20 @@ def inspection_filters(prefix: str) -> type[XunchaFilterSet]:
 
     class InspectionFilters(XunchaFilterSet):
         round = django_filters.ModelChoiceFilter(
-            field_name=f"{prefix}round", label=_("轮次"), queryset=lambda request: rounds_for(request)
+            field_name=f"{prefix}round",
+            label=_("轮次"),
+            queryset=lambda request: rounds_for(request),
+            widget=FastSelect,
         )
         team = django_filters.CharFilter(field_name=f"{prefix}team__name", label=_("巡察组"), lookup_expr="icontains")
         mode = django_filters.ChoiceFilter(
             field_name=f"{prefix}mode", label=_("巡察方式"), choices=InspectionMode.choices
         )
         district = django_filters.ModelChoiceFilter(
-            label=_("区域"), queryset=lambda request: districts_for(request), method="filter_subtree"
+            label=_("区域"),
+            queryset=lambda request: districts_for(request),
+            method="filter_subtree",
+            widget=FastSelect,
         )
         level = django_filters.ChoiceFilter(
             field_name=f"{prefix}organization__level", label=_("单位层级"), choices=OrgLevel.choices
