@@ -192,3 +192,22 @@ def test_a_bad_value_falls_back_to_the_default(scene, client):
     assert re.search(r"<strong>20</strong>", html(response))
     huge = client.get("/problems/?page=99999999999999999999")
     assert huge.status_code == 200 and huge.context["table"] == []
+
+
+def test_the_round_filter_lists_the_users_rounds_escaped_and_keeps_the_chosen_one(scene, client):
+    """The round and district filters write their options directly (a province has over a
+    thousand rounds): names are escaped, the chosen round is selected, 全部 comes first."""
+    login(client, scene.users["office"])
+    chosen = scene.world.round
+    chosen.name = "<b>第一轮</b> & 专项"
+    chosen.save(update_fields=["name"])
+    page = html(client.get(f"/problems/?round={chosen.pk}"))
+    select = re.search(r'<select[^>]* name="round"[^>]*>.*?</select>', page).group(0)
+    assert select.startswith('<select class="form-select form-select-sm" id="id_round" name="round">')
+    assert select.index('<option value="">全部</option>') < select.index(f'value="{chosen.pk}"')
+    assert (
+        f'<option value="{chosen.pk}" selected>{chosen.term.name} &lt;b&gt;第一轮&lt;/b&gt; &amp; 专项</option>'
+        in select
+    )
+    assert select.count(" selected") == 1
+    assert "<b>第一轮</b>" not in page
