@@ -10,8 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -34,7 +37,7 @@ from .figures import (
     require_figure_role,
     show_rate,
 )
-from .figures_cache import cached_by_group, cached_figures, cached_units_below_threshold
+from .figures_cache import cached, cached_by_group, cached_figures, cached_units_below_threshold
 from .models import Reminder
 from .summary import summary
 
@@ -123,6 +126,9 @@ class FiguresEncoder(DjangoJSONEncoder):
 
 @login_required
 def dashboard(request):
+    """The figures of the term. The page's body is the same for every user with the same grants
+    and scope, so it is cached whole with the figures (until the rollup changes); only the
+    navigation around it is rendered per request."""
     require_figure_role(request.user)
     user = request.user
     try:
@@ -130,8 +136,20 @@ def dashboard(request):
     except ScopeError as exc:
         messages.error(request, str(exc))
         scope = Scope()
-    term = scope.term or current_term_for(user)
-    scope.term = term
+    scope.term = scope.term or current_term_for(user)
+    body = cached(
+        user,
+        "dashboard",
+        scope,
+        # No request: nothing of this user beyond the grants in the key can enter the body.
+        lambda: render_to_string("reports/_dashboard_body.html", dashboard_context(user, scope)),
+        get_language(),
+    )
+    return render(request, "reports/dashboard.html", {"body": mark_safe(body)})
+
+
+def dashboard_context(user, scope: Scope) -> dict:
+    term = scope.term
     committee = term.committee if term else None
     own = Scope(term=term, committee=committee, round=scope.round, mode=scope.mode, district=scope.district)
     city = cached_figures(user, own)
@@ -153,7 +171,7 @@ def dashboard(request):
         "petition_share": city["petition_share_by_mode"],
         "categories": city["problems_by_category"],
     }
-    context = {
+    return {
         "term": term,
         "committee": committee,
         "scope": scope,
@@ -170,7 +188,6 @@ def dashboard(request):
         "clue_note": "纪委监委 {} · 组织部 {}".format(*city["clues_by_destination"].values()),
         "village_note": f"发现问题 {villages['problems_found']}",
     }
-    return render(request, "reports/dashboard.html", context)
 
 
 def figure_links(scope: Scope) -> dict[str, str]:
