@@ -42,9 +42,11 @@ def _no_browser(reason: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Chromium, launched once for the session."""
+    """Chromium, launched once for the end-to-end tests and closed after the last of them:
+    Playwright's sync API keeps an asyncio event loop running in this thread while it is open,
+    which the tests after these need not inherit."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -10,9 +10,9 @@ that test's refresh, so every test gets its own key prefix.
 import uuid
 
 import pytest
-from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 
+from tests.world import ensure_taxonomy
 from xuncha.celery import app
 
 
@@ -42,14 +42,12 @@ def tasks_to_broker(tasks_in_process):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table, the migrations' rows (the problem
-    taxonomy) included, and a later run with --reuse-db would find none: put them back."""
+    taxonomy) included, and a later run with --reuse-db would find none: put the taxonomy back
+    (the flush's post_migrate has already put back content types and permissions)."""
     try:
         return (yield)
     finally:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction"):
             with item.config.stash[blocking_manager_key].unblock():
-                for connection in connections.all():
-                    contents = getattr(connection, "_test_serialized_contents", None)
-                    if contents:
-                        connection.creation.deserialize_db_from_string(contents)
+                ensure_taxonomy()

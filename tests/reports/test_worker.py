@@ -53,7 +53,7 @@ def worker(request, tasks_to_broker):
     cache.clear()
     before = app.conf.broker_url
     app.conf.broker_url = url
-    app.close()  # forget producers connected to another broker
+    forget_connections()
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
         app.control.purge()  # messages left in the broker by runs without a worker
@@ -62,7 +62,16 @@ def worker(request, tasks_to_broker):
     finally:
         task_postrun.disconnect(_close_worker_connections)
         app.conf.broker_url = before
-        app.close()
+        forget_connections()
+
+
+def forget_connections() -> None:
+    """Connect anew to whatever broker_url now names. app.close() drops the connection pool but
+    not the producer pool bound to it: after any .delay() run eagerly earlier in the session (an
+    export in a browser test), this test's messages went to the broker of that time, and the
+    worker here never saw them."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 def wait_for(condition, what: str):
