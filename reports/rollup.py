@@ -215,9 +215,10 @@ def _write(where: dict) -> int:
             # JIT compiling this statement cost 170 ms a batch, more than it saved.
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
-    # A withdrawn inspection leaves the figures.
-    InspectionRollup.objects.filter(**{f"inspection_id{k}": v for k, v in where.items()}).exclude(
-        inspection__in=Inspection.objects.live()
+    # A withdrawn inspection leaves the figures (a join to the selected rows' inspections, not a
+    # NOT IN over every live inspection: that was two thirds of an edit's refresh).
+    InspectionRollup.objects.filter(
+        inspection__withdrawn_at__isnull=False, **{f"inspection_id{k}": v for k, v in where.items()}
     ).delete()
     return inspections.count()
 
