@@ -75,7 +75,11 @@ class Measure(DomainRecord):
             models.Index(
                 fields=["deadline", "-id"],
                 name="measure_open_deadline_idx",
-                condition=models.Q(withdrawn_at__isnull=True) & ~models.Q(status__in=MEASURE_DONE),
+                # One "<>" per status, not NOT IN: PostgreSQL prints an IN list back in a form that
+                # does not read back the same, and the province load rebuilds indexes from print.
+                condition=models.Q(withdrawn_at__isnull=True)
+                & ~models.Q(status=MeasureStatus.ACCEPTED)
+                & ~models.Q(status=MeasureStatus.ONGOING),
             ),
         ]
         constraints = [
