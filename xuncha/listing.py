@@ -41,8 +41,8 @@ def last_page(per_page: int) -> int:
 
     A page is `LIMIT … OFFSET …`, and the database reads every row it skips: page 50,000 of the
     province's two million measures took 2.5 s. Nobody reads a million rows twenty at a time;
-    past the limit the page says to narrow the filters or export the list (which streams every
-    row), as search engines and ledgers do."""
+    past the limit the page says to narrow the filters or export the ledger (the worker streams
+    every row), as search engines do."""
     return max(1, -(-settings.LIST_MAX_ROWS // per_page))
 
 
@@ -141,12 +141,13 @@ class ListPage(LoginRequiredMixin, View):
             sort = ""
             qs = qs.order_by(self.default_sort, "-pk")
         per_page = int_param(request.GET.get("per_page"), PAGE_SIZES[0], PAGE_SIZES)
-        page = min(int_param(request.GET.get("page"), 1), last_page(per_page))
+        deepest = last_page(per_page)
+        page = min(int_param(request.GET.get("page"), 1), deepest)
         offset = (page - 1) * per_page
         rows = page_rows(qs, offset, per_page + 1)
         has_next = len(rows) > per_page
         # More rows than may be paged through: the last page says how to reach the rest.
-        beyond_limit = has_next and page == last_page(per_page)
+        beyond_limit = has_next and page == deepest
         has_next = has_next and not beyond_limit
         rows = rows[:per_page]
         self.rows_shown(rows)
