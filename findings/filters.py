@@ -19,6 +19,8 @@ from .models import (
     Problem,
     ProblemCategory,
     ProblemStatus,
+    ReviewNote,
+    ReviewNoteStatus,
 )
 
 
@@ -92,4 +94,13 @@ class CommonProblemFilter(XunchaFilterSet):
 
     class Meta:
         model = CommonProblem
+        fields = []
+
+
+class ReviewNoteFilter(XunchaFilterSet):
+    search_fields = ("text", "answer", "problem__title")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReviewNoteStatus.choices)
+
+    class Meta:
+        model = ReviewNote
         fields = []

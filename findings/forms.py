@@ -121,3 +121,21 @@ class CommonProblemForm(XForm):
         if not data.get("existing") and not (data.get("title") or "").strip():
             raise forms.ValidationError(_("请选择已有共性问题，或填写新共性问题的名称。"))
         return data
+
+
+# --- Review notes (审核意见) ----------------------------------------------------------------
+# The text fields are not required here: the service says what is missing, in one place.
+
+
+class ReviewNoteForm(XForm):
+    text = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReviewAnswerForm(XForm):
+    answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReviewClearForm(XForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -420,3 +420,81 @@ class ReadLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_via_display()} {self.get_kind_display()} {self.label}"
+
+
+class ReviewerRole(models.TextChoices):
+    DEPUTY = "deputy", _("副组长")
+    LEADER = "leader", _("组长")
+    OFFICE = "office", _("巡察办")
+
+
+class ReviewNoteStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复·待清除")
+    CLEARED = "cleared", _("已清除")
+
+
+class ReviewNote(models.Model):
+    """A reviewer's note on a working paper (审核意见): the drafter answers it, its author clears
+    it, and the paper cannot be signed while one is not cleared."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="review_notes", verbose_name=_("问题"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+    )
+    author_role = models.CharField(_("提出人身份"), max_length=10, choices=ReviewerRole.choices)
+    text = models.TextField(_("审核意见"))
+    status = models.CharField(_("状态"), max_length=10, choices=ReviewNoteStatus.choices, default=ReviewNoteStatus.OPEN)
+    # The paper's version the reviewer read when writing the note.
+    paper_version = models.PositiveIntegerField(_("底稿版本"))
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("清除人"),
+    )
+    cleared_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+        ordering = ["problem_id", "created_at", "id"]
+        indexes = [
+            # "我提出的审核意见": one reviewer's notes, newest first.
+            models.Index(fields=["author", "-created_at"], name="reviewnote_author_idx"),
+            # The sign-off check: does this paper have a note not yet cleared?
+            models.Index(fields=["problem", "status"], name="reviewnote_problem_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(answered_at__isnull=False) | Q(status="cleared"),
+                name="reviewnote_answered_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cleared") | Q(cleared_at__isnull=False, cleared_by__isnull=False),
+                name="reviewnote_cleared_has_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"审核意见 {self.pk}：{self.text[:20]}"
+
+    @property
+    def reviewed_at(self):
+        """The reviewer's last act on the note: an edit of the paper after it is "修改于审核后"."""
+        return self.cleared_at or self.created_at

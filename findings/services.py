@@ -29,6 +29,7 @@ from .models import (
     Sanction,
     SanctionSource,
 )
+from .review_notes import require_notes_cleared
 from .selectors import HANDLER_ROLE_FOR
 
 # While the team works the inspection (on site, or writing up after leaving).
@@ -208,6 +209,7 @@ def problem_sign_handler(*, user: User, problem: Problem) -> Problem:
     """Step 1: the handler who wrote the paper signs it."""
     problem = lock(problem)
     problem_sign_handler_check(user=user, problem=problem)
+    require_notes_cleared(problem)
     problem.status = ProblemStatus.HANDLER_SIGNED
     problem.handler_signed_at = timezone.now()
     record_save(problem, user=user, reason="承办人签字")
@@ -234,6 +236,7 @@ def problem_sign_deputy(*, user: User, problem: Problem) -> Problem:
     """Step 2: a deputy team leader reviews it."""
     problem = lock(problem)
     problem_sign_deputy_check(user=user, problem=problem)
+    require_notes_cleared(problem)
     problem.status = ProblemStatus.DEPUTY_SIGNED
     problem.deputy_signed_by = user
     problem.deputy_signed_at = timezone.now()
@@ -258,6 +261,7 @@ def problem_approve(*, user: User, problem: Problem) -> Problem:
     """Step 3: the team leader signs it off; the problem now counts as found."""
     problem = lock(problem)
     problem_approve_check(user=user, problem=problem)
+    require_notes_cleared(problem)
     problem.status = ProblemStatus.APPROVED
     problem.leader_signed_by = user
     problem.leader_signed_at = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "findings"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("inspections/<int:pk>/problems/new/", views.problem_create, name="problem_create"),
     path("inspections/<int:pk>/petitions/new/", views.petition_create, name="petition_create"),
     path("inspections/<int:pk>/clues/new/", views.clue_create, name="clue_create"),
+    path("problems/<int:pk>/review-notes/new/", review_views.review_note_add, name="review_note_add"),
+    path("review-notes/<int:pk>/answer/", review_views.review_note_answer, name="review_note_answer"),
+    path("review-notes/<int:pk>/clear/", review_views.review_note_clear, name="review_note_clear"),
+    path("review-notes/mine/", review_views.MyReviewNoteList.as_view(), name="review_notes_mine"),
+    path("review-notes/to-answer/", review_views.ToAnswerReviewNoteList.as_view(), name="review_notes_to_answer"),
+    path("teams/<int:pk>/review-notes/", review_views.TeamReviewNoteList.as_view(), name="team_review_notes"),
+    path("teams/<int:pk>/review-notes/summary/", review_views.team_review_summary, name="team_review_summary"),
 ]

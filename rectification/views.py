@@ -14,6 +14,8 @@ from accounts.models import Role
 from campaigns import services as cs
 from campaigns.models import InspectionStatus
 from campaigns.selectors import LEADER_FIRST, inspections_visible_to, manages
+from findings import review_notes as rn
+from findings import review_selectors
 from findings import services as fs
 from findings.forms import DateOnlyForm, ReasonForm
 from findings.models import ProblemStatus, ReadVia
@@ -210,8 +212,23 @@ def problem_detail(request, pk):
             "notices": notices_visible_to(user).filter(problem=problem),
             "measures": measures_visible_to(user).filter(problem=problem).select_related("responsible_unit"),
             "history": _history(problem) if team_side else [],
+            "review": _review_panel(user, problem) if team_side else None,
         },
     )
+
+
+def _review_panel(user, problem) -> dict:
+    """The 审核意见 panel: the paper's notes, and which step on each this user may take."""
+    notes = review_selectors.notes_of_paper(user, problem)
+    for note in notes:
+        note.problem = problem  # the checks read the paper; it is loaded already
+        note.can_answer = allowed(rn.review_note_answer_check, user=user, note=note)
+        note.can_clear = allowed(rn.review_note_clear_check, user=user, note=note)
+    return {
+        "notes": notes,
+        "can_add": allowed(rn.review_note_add_check, user=user, problem=problem),
+        "edited_after_review": review_selectors.paper_edited_after_review(problem),
+    }
 
 
 # --- Inspection steps ----------------------------------------------------------------------

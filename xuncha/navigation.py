@@ -31,6 +31,8 @@ NAV: list[NavItem] = [
     NavItem(_("转交办事项"), "rectification:handover_list", (OFFICE, LEADER, INSPECTOR), _("更多")),
     NavItem(_("督查督办"), "rectification:supervision_list", (OFFICE, LEADER), _("更多")),
     NavItem(_("共性问题"), "findings:common_list", (OFFICE, LEADER), _("更多")),
+    NavItem(_("我提出的审核意见"), "findings:review_notes_mine", (OFFICE, INSPECTOR), _("更多")),
+    NavItem(_("待我答复的审核意见"), "findings:review_notes_to_answer", (INSPECTOR,), _("更多")),
     NavItem(_("党组织"), "campaigns:organization_list", (OFFICE, LEADER), _("计划")),
     NavItem(_("届次"), "campaigns:term_list", (OFFICE, LEADER), _("计划")),
     NavItem(_("巡察轮次"), "campaigns:round_list", (OFFICE, LEADER), _("计划")),
