@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from campaigns.selectors import teams_visible_to
@@ -133,6 +134,7 @@ class TeamReviewNoteList(ReviewNoteList):
         return notes_of_team(self.request.user, self.team)
 
 
+@require_GET
 @login_required
 def team_review_summary(request, pk):
     """The panel on the team's page (loaded by htmx): the counts and the notes still unresolved."""

@@ -37,6 +37,7 @@ from campaigns.models import (
     TeamRole,
     Term,
 )
+from findings import review_notes as rn
 from findings import selectors as fsel
 from findings import services as fs
 from findings.models import (
@@ -476,7 +477,8 @@ def _place(scene: Scene, place: str, crew: Crew) -> None:
             petitioner="刘某",
         ),
     )
-    reg_p("problems", "k_draft", _draft(crew, k, "饮水工程验收不严"))
+    k_draft = reg_p("problems", "k_draft", _draft(crew, k, "饮水工程验收不严"))
+    reg_p("review_notes", "k_note", rn.review_note_add(user=crew.deputy, problem=k_draft, text="请补充验收记录"))
     k_approved = reg_p("problems", "k_approved", _approve(crew, _draft(crew, k, "集体资产底数不清")))
     reg_p(
         "notices",

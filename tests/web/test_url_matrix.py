@@ -215,6 +215,48 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "POST": "400: office office_a team_deputy team_leader team_member | 403: leader | login: anonymous | 404: *",
         },
     },
+    "findings:review_note_add": {
+        "A.k_draft": {
+            "GET": "200: office office_a team_deputy team_leader | 403: leader team_member | login: anonymous | 404: *",
+            "POST": "400: office office_a team_deputy team_leader | 403: leader team_member | login: anonymous | 404: *",
+        },
+    },
+    "findings:review_note_answer": {
+        "A.k_note": {
+            "GET": "200: team_member | 403: leader office office_a team_deputy team_leader | login: anonymous | 404: *",
+            "POST": "400: team_member | 403: leader office office_a team_deputy team_leader | login: anonymous | 404: *",
+        },
+    },
+    "findings:review_note_clear": {
+        "A.k_note": {
+            "GET": "200: team_deputy | 403: leader office office_a team_leader team_member | login: anonymous | 404: *",
+            "POST": "400: team_deputy | 403: leader office office_a team_leader team_member | login: anonymous | 404: *",
+        },
+    },
+    "findings:review_notes_mine": {
+        "": {
+            "GET": "403: discipline discipline_b liaison liaison_b nobody orgdept superuser | login: anonymous | 200: *",
+            "POST": "login: anonymous | 403: *",
+        },
+    },
+    "findings:review_notes_to_answer": {
+        "": {
+            "GET": "403: discipline discipline_b liaison liaison_b nobody orgdept superuser | login: anonymous | 200: *",
+            "POST": "login: anonymous | 403: *",
+        },
+    },
+    "findings:team_review_notes": {
+        "A": {
+            "GET": "403: discipline discipline_b liaison liaison_b nobody orgdept superuser | 404: b_deputy b_leader b_member other_inspector | login: anonymous | 200: *",
+            "POST": "login: anonymous | 403: *",
+        },
+    },
+    "findings:team_review_summary": {
+        "A": {
+            "GET": "200: leader leader_b office office_a office_b team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "login: anonymous | 405: *",
+        },
+    },
     "findings:problem_edit": {
         "A.k_draft": {
             "GET": "200: office office_a team_deputy team_leader team_member | 403: leader | login: anonymous | 404: *",
@@ -646,6 +688,9 @@ RECORD_URLS = {name for name in EXPECTED if any(v for v in EXPECTED[name])} - {
     "findings:problem_sign",
     # Team A belongs to the city's round: the city's plan, which both districts' offices read.
     "campaigns:team_detail",
+    # …and its review notes' pages, which show office_b and leader_b none of place A's notes.
+    "findings:team_review_notes",
+    "findings:team_review_summary",
 }
 
 

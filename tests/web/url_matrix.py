@@ -148,6 +148,13 @@ ADDRESSES: dict[str, Addresses] = {
     "findings:problem_create": record("/inspections/{pk}/problems/new/", "inspections", "A.K"),
     "findings:petition_create": record("/inspections/{pk}/petitions/new/", "inspections", "A.K"),
     "findings:clue_create": record("/inspections/{pk}/clues/new/", "inspections", "A.K"),
+    "findings:review_note_add": record("/problems/{pk}/review-notes/new/", "problems", "A.k_draft"),
+    "findings:review_note_answer": record("/review-notes/{pk}/answer/", "review_notes", "A.k_note"),
+    "findings:review_note_clear": record("/review-notes/{pk}/clear/", "review_notes", "A.k_note"),
+    "findings:review_notes_mine": fixed("/review-notes/mine/"),
+    "findings:review_notes_to_answer": fixed("/review-notes/to-answer/"),
+    "findings:team_review_notes": record("/teams/{pk}/review-notes/", "teams", "A"),
+    "findings:team_review_summary": record("/teams/{pk}/review-notes/summary/", "teams", "A"),
     # Rectification
     "rectification:inspection_detail": lambda f: {
         label: f"/inspections/{pk(f.scene, 'inspections', label)}/" for label in ("A.I", "A.K")
