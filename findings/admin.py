@@ -21,9 +21,11 @@ from .models import (
     ProblemCategory,
     ReadLog,
     ReadVia,
+    ReviewNote,
     Sanction,
 )
 from .readlog import log_export, log_reads, read_log_visible_to
+from .review_selectors import review_notes_visible_to
 from .selectors import (
     categories_for,
     clues_visible_to,
@@ -275,6 +277,32 @@ class ReadLogAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs & read_log_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewNote)
+class ReviewNoteAdmin(admin.ModelAdmin):
+    """Read-only: a note moves only through its services (raise, answer, clear), which check
+    who may take each step; staff see the notes of their subtree."""
+
+    list_display = ("id", "problem", "author", "author_role", "status", "created_at", "cleared_at")
+    list_select_related = ("problem", "author")
+    list_filter = ("status", "author_role")
+    search_fields = ("text", "answer", "problem__title")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ReviewNote._meta.fields]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs & review_notes_visible_to(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -29,6 +29,7 @@ from findings.models import (
     SanctionSource,
 )
 from findings.readlog import log_reads
+from findings.review_notes import review_note_add
 from rectification import services as rs
 from rectification.models import EvaluationGrade, Measure, RuleKind, SupervisionKind
 from tests.world import PASSWORD, D, category, draft_problem, fed_back, on_site
@@ -41,6 +42,7 @@ APPS = ("accounts", "campaigns", "findings", "rectification")
 NOT_ADDABLE = {
     "accounts.UserSession",  # written at login, read-only in the admin
     "findings.ReadLog",  # written when a petition or clue is read, read-only
+    "findings.ReviewNote",  # moved only by its services, read-only
     "findings.Petition",
     "findings.Problem",
     "findings.ImmediateNotice",
@@ -112,6 +114,7 @@ def build_records(w) -> Records:
         is_anonymous=True,
     )
     problem_b = draft_problem(w, inspection_b, title="西山村三资管理不规范", code="C05")
+    review_note_add(user=w.team_deputy, problem=problem_b, text="请补充三资台账")
     fs.immediate_notice_issue(
         user=w.team_leader, problem=problem_b, issued_on=D(2026, 3, 15), deadline=D(2026, 3, 30), requirement="立即整改"
     )
@@ -200,7 +203,7 @@ def test_every_model_is_registered():
     models = [
         m for label in APPS for m in apps.get_app_config(label).get_models() if not m.__name__.startswith("Historical")
     ]
-    assert len(models) == 25
+    assert len(models) == 26
     assert [m._meta.label for m in models if m not in admin.site._registry] == []
 
 

@@ -14,13 +14,14 @@ pytestmark = pytest.mark.django_db
 PLAN = {"党组织", "届次", "巡察轮次", "巡察组"}
 MORE = {"转交办事项", "督查督办", "共性问题"}
 FULL = {"工作台", "统计看板", "巡察", "问题", "信访件", "问题线索", "整改措施", *MORE, *PLAN}
-INSPECTOR = {"工作台", "巡察", "问题", "信访件", "问题线索", "转交办事项", "巡察组"}
+REVIEW = {"我提出的审核意见", "待我答复的审核意见"}
+INSPECTOR = {"工作台", "巡察", "问题", "信访件", "问题线索", "转交办事项", "巡察组", *REVIEW}
 AUDIT = {"审计日志", "信访件与线索查阅记录"}
 # The entries each role finds in the bar (DESIGN.md §1).
 NAV = {
-    "office": FULL | {"巡察人才库"} | AUDIT,
-    "office_a": FULL | {"巡察人才库"} | AUDIT,
-    "office_b": FULL | {"巡察人才库"} | AUDIT,
+    "office": FULL | {"巡察人才库", "我提出的审核意见"} | AUDIT,
+    "office_a": FULL | {"巡察人才库", "我提出的审核意见"} | AUDIT,
+    "office_b": FULL | {"巡察人才库", "我提出的审核意见"} | AUDIT,
     "leader": FULL,
     "leader_b": FULL,
     **{user: INSPECTOR for user in (*TEAM_A, *TEAM_B, "other_inspector")},
@@ -71,7 +72,7 @@ def test_a_list_the_role_is_refused_is_never_in_its_bar(scene, client):
 def test_groups_collect_the_planning_and_the_follow_up_entries(scene, client):
     office = nav_for(scene.users["office"])
     groups = {str(item["label"]): {str(c["label"]) for c in item["children"]} for item in office if "children" in item}
-    assert groups == {"更多": MORE, "计划": PLAN | {"巡察人才库"}, "审计": AUDIT}
+    assert groups == {"更多": MORE | {"我提出的审核意见"}, "计划": PLAN | {"巡察人才库"}, "审计": AUDIT}
     inspector = {str(item["label"]) for item in nav_for(scene.users["team_member"]) if item.get("children")}
     assert inspector == {"更多", "计划"}
 

@@ -254,7 +254,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "findings:team_review_summary": {
         "A": {
             "GET": "200: leader leader_b office office_a office_b team_deputy team_leader team_member | login: anonymous | 404: *",
-            "POST": "login: anonymous | 405: *",
+            "POST": "405: *",
         },
     },
     "findings:problem_edit": {
