@@ -261,8 +261,21 @@ class SanctionAdmin(DomainRecordAdmin):
     fixed_fields = ("inspection", "source", "clue", "problem")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the app alone: staff look, nobody adds, changes or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReadLog)
-class ReadLogAdmin(admin.ModelAdmin):
+class ReadLogAdmin(ReadOnlyAdmin):
     """Read-only: rows are written when a petition or clue is read, never changed. Staff see
     the reads of their subtree (as on /audit/reads/)."""
 
@@ -278,18 +291,9 @@ class ReadLogAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs & read_log_visible_to(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewNote)
-class ReviewNoteAdmin(admin.ModelAdmin):
+class ReviewNoteAdmin(ReadOnlyAdmin):
     """Read-only: a note moves only through its services (raise, answer, clear), which check
     who may take each step; staff see the notes of their subtree."""
 
@@ -303,12 +307,3 @@ class ReviewNoteAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs & review_notes_visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
