@@ -152,11 +152,18 @@ def went_on_site(inspection: Inspection) -> bool:
 def organizations_in_scope(term: Term) -> QuerySet[Organization]:
     """What the term's committee must inspect: active organizations below it, down to (and
     including) the next committees, whose own subtrees are theirs to cover."""
-    committee = term.committee
-    lower = Organization.objects.filter(path__startswith=committee.path, is_committee=True).exclude(pk=committee.pk)
-    q = Q(path__startswith=committee.path) & ~Q(pk=committee.pk)
-    for path in lower.values_list("path", flat=True):
-        q &= ~Q(path__startswith=path) | Q(path=path)
+    return organizations_in_scope_of([term])
+
+
+def organizations_in_scope_of(terms: list[Term]) -> QuerySet[Organization]:
+    """What several terms' committees must inspect together (each its own part)."""
+    q = Q(pk__in=[])
+    for committee in {t.committee for t in terms}:
+        lower = Organization.objects.filter(path__startswith=committee.path, is_committee=True).exclude(pk=committee.pk)
+        own = Q(path__startswith=committee.path) & ~Q(pk=committee.pk)
+        for path in lower.values_list("path", flat=True):
+            own &= ~Q(path__startswith=path) | Q(path=path)
+        q |= own
     return Organization.objects.filter(q, is_active=True)
 
 

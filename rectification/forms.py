@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import OrganizationCodeField
 from campaigns.models import Organization
+from findings.models import Problem
+from findings.selectors import UNIT_VISIBLE_PROBLEM_STATUSES
 from xuncha.forms import DateField, XForm
 
-from .models import EvaluationGrade, RuleKind, SupervisionKind
+from .models import EvaluationGrade, HandoverItem, RuleKind, SupervisionKind
 from .services import Verdict
 
 
@@ -84,6 +86,23 @@ class RuleForm(XForm):
     title = forms.CharField(label=_("制度名称"), max_length=300)
     kind = forms.ChoiceField(label=_("类型"), choices=RuleKind.choices)
     adopted_on = DateField(label=_("印发日期"))
+    problem = forms.ModelChoiceField(label=_("针对问题"), queryset=Problem.objects.none(), required=False)
+    handover_item = forms.ModelChoiceField(
+        label=_("根据转交办事项"), queryset=HandoverItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args, inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where the rule came from, among this inspection's own records (the figures count
+        # rules by it: "根据转交办事项……建立健全规章制度").
+        self.fields["problem"].queryset = (
+            Problem.objects.live()
+            .filter(inspection=inspection, status__in=UNIT_VISIBLE_PROBLEM_STATUSES)
+            .order_by("number")
+        )
+        self.fields["handover_item"].queryset = (
+            HandoverItem.objects.live().filter(inspection=inspection).order_by("number")
+        )
 
 
 class BulkUnitForm(XForm):

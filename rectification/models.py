@@ -188,6 +188,14 @@ class RuleEstablished(DomainRecord):
     problem = models.ForeignKey(
         Problem, on_delete=models.PROTECT, null=True, blank=True, related_name="rules", verbose_name=_("针对问题")
     )
+    handover_item = models.ForeignKey(
+        "HandoverItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("根据转交办事项"),
+    )
     title = models.CharField(_("制度名称"), max_length=300)
     kind = models.CharField(_("类型"), max_length=20, choices=RuleKind.choices)
     adopted_on = models.DateField(_("印发日期"))

@@ -319,14 +319,24 @@ def rule_record(
     kind: str,
     adopted_on: datetime.date,
     problem: Problem | None = None,
+    handover_item: HandoverItem | None = None,
 ) -> RuleEstablished:
+    """A rule the unit established; where it came from (a problem's rectification, a handover
+    item, both or neither) is what the figures count it by."""
     rule_record_check(user=user, inspection=inspection)
     if problem is not None and problem.inspection_id != inspection.pk:
         raise ValidationError({"problem": "该问题不属于本次巡察。"})
+    if handover_item is not None and (handover_item.inspection_id != inspection.pk or handover_item.withdrawn_at):
+        raise ValidationError({"handover_item": "该转交办事项不属于本次巡察，或已撤销。"})
     if not title.strip():
         raise ValidationError({"title": "请填写制度名称。"})
     rule = RuleEstablished(
-        inspection=inspection, problem=problem, title=title.strip(), kind=kind, adopted_on=adopted_on
+        inspection=inspection,
+        problem=problem,
+        handover_item=handover_item,
+        title=title.strip(),
+        kind=kind,
+        adopted_on=adopted_on,
     )
     record_save(rule, user=user)
     return rule

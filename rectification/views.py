@@ -375,4 +375,5 @@ def rule_create(request, pk):
         success=_("制度已登记。"),
         back_url=_hub(inspection, "evaluation"),
         form_class=RuleForm,
+        form_kwargs={"inspection": inspection},
     )

@@ -20,7 +20,7 @@ from accounts.models import User
 from campaigns.models import InspectionMode, Organization, OrgLevel, Round, RoundStatus, Term
 from campaigns.selectors import (
     current_term_for,
-    organizations_in_scope,
+    organizations_in_scope_of,
     organizations_visible_to,
     rounds_visible_to,
     terms_visible_to,
@@ -30,6 +30,8 @@ from .models import COUNT_FIELDS, InspectionRollup
 
 FIGURE_ROLES = FULL_READ_ROLES  # office staff and leaders; other roles may not see figures
 SCOPE_PARAMS = ("term", "round", "committee", "district", "level", "mode")
+DISTRICTS = "districts"  # committee=districts: every district committee, each in its own term
+SANCTION_SOURCES = ("clue", "handover", "rectification")
 
 
 def require_figure_role(user: User) -> None:
@@ -50,6 +52,9 @@ class Scope:
     level: str | None = None
     mode: str | None = None
     terms: list[Term] = field(default_factory=list)  # several terms at once (the districts' own)
+    # committee=districts: every district committee under this committee, each in its own term
+    # (`terms`, found by district_terms; none found means nothing is counted, not everything).
+    districts: bool = False
 
     def as_params(self) -> dict[str, str]:
         out = {}
@@ -57,18 +62,42 @@ class Scope:
             value = getattr(self, name)
             if value is not None:
                 out[name] = str(value.pk)
+        if self.districts:
+            out["committee"] = DISTRICTS
         for name in ("level", "mode"):
             if getattr(self, name):
                 out[name] = getattr(self, name)
         return out
 
 
+def district_terms(user: User, term: Term | None = None, today: datetime.date | None = None) -> list[Term]:
+    """Each district committee's own term under this committee (the term's, or else the user's
+    highest one): the term running today, or, for a term that is over (or not yet begun), the
+    one running on its last (or first) day. One term per district committee."""
+    today = today or timezone.localdate()
+    reference = term or current_term_for(user, today)
+    on = today
+    if term is not None:
+        on = min(max(today, term.start_date), term.end_date)
+    terms = terms_visible_to(user).filter(committee__level=OrgLevel.DISTRICT, start_date__lte=on, end_date__gte=on)
+    if reference is not None:
+        terms = terms.filter(committee__path__startswith=reference.committee.path)
+    chosen: dict[int, Term] = {}
+    for t in terms.select_related("committee").order_by("committee__path", "start_date"):
+        chosen[t.committee_id] = t  # of two terms meeting on that day, the later one
+    return list(chosen.values())
+
+
 def parse_scope(user: User, params) -> Scope:
-    """Read a scope from query parameters; anything unknown or malformed is a ScopeError."""
+    """Read a scope from query parameters; anything unknown or malformed is a ScopeError.
+    `committee=districts` asks for every district committee's own term together."""
     unknown = sorted(set(params) - set(SCOPE_PARAMS) - {"format"})
     if unknown:
         raise ScopeError(f"不支持的参数：{'、'.join(unknown)}。可用参数：{'、'.join(SCOPE_PARAMS)}。")
     scope = Scope()
+    if params.get("committee") == DISTRICTS:
+        scope.districts = True
+        params = {k: v for k, v in params.items() if k != "committee"}
     lookups = {
         "term": (terms_visible_to, "届次"),
         "round": (rounds_visible_to, "轮次"),
@@ -93,6 +122,9 @@ def parse_scope(user: User, params) -> Scope:
         if raw not in choices.values:
             raise ScopeError(f"参数 {name}（{label}）无效：“{raw}”，可选：{'、'.join(choices.values)}。")
         setattr(scope, name, raw)
+    if scope.districts:
+        scope.terms = district_terms(user, scope.term)
+        scope.term = None  # the reference only: each district counts in its own term
     return scope
 
 
@@ -101,7 +133,7 @@ def rollups_for(user: User, scope: Scope) -> QuerySet[InspectionRollup]:
     qs = InspectionRollup.objects.filter(path_q("org_path", subtree_paths(user, *FIGURE_ROLES)))
     if scope.term:
         qs = qs.filter(term=scope.term)
-    if scope.terms:
+    if scope.terms or scope.districts:
         qs = qs.filter(term__in=scope.terms)
     if scope.round:
         qs = qs.filter(round=scope.round)
@@ -173,7 +205,7 @@ def figures(user: User, scope: Scope) -> dict:
     rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
     if scope.term:
         rounds = rounds.filter(term=scope.term)
-    if scope.terms:
+    if scope.terms or scope.districts:
         rounds = rounds.filter(term__in=scope.terms)
     if scope.round:
         rounds = rounds.filter(pk=scope.round.pk)
@@ -224,35 +256,74 @@ def figures(user: User, scope: Scope) -> dict:
             "组织处理": s["disp_org_handling"],
         },
         "clue_share_by_mode": _shares(qs, Sum(F("clues_discipline") + F("clues_orgdept"))),
+        "clue_share_by_mode_discipline": _shares(qs, Sum("clues_discipline")),
         "petitions": s["petitions"],
         "petition_share_by_mode": _shares(qs, Sum("petitions")),
         "sanctions": {
-            "discipline_persons": s["sanction_discipline_persons"],
-            "org_handling_person_times": s["sanction_org_handling"],
-            "judicial": s["sanction_judicial"],
-            "by_source": {
-                "clue": s["sanctions_from_clue"],
-                "handover": s["sanctions_from_handover"],
-                "rectification": s["sanctions_from_rectification"],
-            },
+            **_sanction_figures(s, "sanction_"),
+            "by_source": {source: _sanction_figures(s, f"sanction_{source}_") for source in SANCTION_SOURCES},
         },
         "rules_established": s["rules_established"],
+        "rules_by_source": {
+            "handover": s["rules_from_handover"],
+            "problem": s["rules_from_problem"],
+            "other": s["rules_established"] - s["rules_from_handover"] - s["rules_from_problem"],
+        },
+        "teams": _teams(qs),
+        "villages": _villages(qs, scope),
         "immediate_notices": s["immediate_notices"],
         "measures": s["measures"],
         "measures_overdue": s["measures_overdue"],
-        "units_below_threshold": len(units_below_threshold(user, scope)),
+        "units_below_threshold": units_below_threshold_count(user, scope),
+    }
+
+
+def _sanction_figures(s: dict, prefix: str) -> dict:
+    return {
+        "discipline_persons": s[f"{prefix}discipline_persons"],  # persons, 党纪政务处分
+        "org_handling_person_times": s[f"{prefix}org_handling"],  # person-times, 组织处理
+        "judicial": s[f"{prefix}judicial"],  # persons, 移送司法机关
+    }
+
+
+def _teams(qs: QuerySet) -> dict:
+    """巡察组 that made the scope's inspections, in all and by mode (a team counts once per mode)."""
+    labels = dict(InspectionMode.choices)
+    rows = qs.exclude(team_id=None).values("mode").annotate(n=Count("team_id", distinct=True)).order_by("mode")
+    return {
+        "total": qs.exclude(team_id=None).values("team_id").distinct().count(),
+        "by_mode": [{"mode": r["mode"], "label": str(labels.get(r["mode"], r["mode"])), "count": r["n"]} for r in rows],
+    }
+
+
+def _villages(qs: QuerySet, scope: Scope) -> dict:
+    """The 村（社区） subset of the scope: organizations inspected and problems found there."""
+    villages = qs.filter(org_level=OrgLevel.VILLAGE)
+    return {
+        "organizations_inspected": villages.filter(went_on_site=True).values("organization_id").distinct().count(),
+        "problems_found": villages.aggregate(n=Sum("problems_found"))["n"] or 0,
     }
 
 
 def coverage(user: User, scope: Scope) -> dict:
-    """Organizations inspected in the term ÷ organizations in its scope, by level."""
-    term = scope.term or current_term_for(user)
-    if term is None:
+    """Organizations inspected in the term ÷ organizations in its scope, by level; for the
+    districts' scope, each district committee's own part in its own term, summed."""
+    terms = scope.terms if scope.districts else [t for t in [scope.term or current_term_for(user)] if t]
+    if not terms:
         return {"term": None, "levels": [], "time_elapsed": None}
-    in_scope = organizations_in_scope(term).filter(path_q("path", subtree_paths(user, *FIGURE_ROLES)))
+    in_scope = organizations_in_scope_of(terms).filter(path_q("path", subtree_paths(user, *FIGURE_ROLES)))
     if scope.district:
         in_scope = in_scope.filter(path__startswith=scope.district.path)
-    inspected = InspectionRollup.objects.filter(term=term, went_on_site=True).values("organization_id")
+    inspected = InspectionRollup.objects.filter(term__in=terms, went_on_site=True).values("organization_id")
+    term = (
+        terms[0]
+        if len(terms) == 1
+        else Term(
+            name=f"各区县本届（{len(terms)}个）",
+            start_date=min(t.start_date for t in terms),
+            end_date=max(t.end_date for t in terms),
+        )
+    )
     levels = dict(OrgLevel.choices)
     rows = in_scope.values("level").annotate(total=Count("pk"), inspected=Count("pk", filter=Q(pk__in=inspected)))
     today = timezone.localdate()
@@ -296,22 +367,33 @@ def by_group(user: User, scope: Scope, key: str, label_field: str) -> list[dict]
     ]
 
 
-def units_below_threshold(user: User, scope: Scope, today: datetime.date | None = None) -> list[dict]:
-    """Inspected units past their rectification deadline whose rate is below the threshold:
-    suggested for an interview (约谈)."""
+def _below(user: User, scope: Scope, today: datetime.date | None) -> tuple[QuerySet, Decimal]:
+    """Rollup rows past their deadline with fewer rectified than the threshold's share of the
+    fed back, and the threshold in percent (the rate, rounded as shown, decides at the edge)."""
     today = today or timezone.localdate()
     threshold = Decimal(str(settings.INTERVIEW_RATE_THRESHOLD * 100))
     rows = (
         rollups_for(user, scope)
         .filter(rectification_deadline__lt=today, problems_fed_back__gt=0)
         .filter(problems_rectified__lt=F("problems_fed_back") * settings.INTERVIEW_RATE_THRESHOLD)
-        .select_related("organization", "round")
-        .order_by("rectification_deadline")
     )
+    return rows, threshold
+
+
+def units_below_threshold_count(user: User, scope: Scope, today: datetime.date | None = None) -> int:
+    rows, threshold = _below(user, scope, today)
+    pairs = rows.values_list("problems_rectified", "problems_fed_back")
+    return sum(1 for rectified, fed_back in pairs if rate(rectified, fed_back) < threshold)
+
+
+def units_below_threshold(user: User, scope: Scope, today: datetime.date | None = None) -> list[dict]:
+    """Inspected units past their rectification deadline whose rate is below the threshold:
+    suggested for an interview (约谈)."""
+    rows, threshold = _below(user, scope, today)
     out = []
-    for r in rows:
+    for r in rows.select_related("organization", "round").order_by("rectification_deadline"):
         value = rate(r.problems_rectified, r.problems_fed_back)
-        if value is not None and value < threshold:
+        if value < threshold:
             out.append(
                 {
                     "inspection_id": r.inspection_id,

@@ -35,12 +35,18 @@ COUNT_FIELDS = [
     "sanction_discipline_persons",
     "sanction_org_handling",
     "sanction_judicial",
-    "sanctions_from_clue",
-    "sanctions_from_handover",
-    "sanctions_from_rectification",
+    # The same three, by where the sanction came from (SANCTION_SOURCES): a transferred clue, a
+    # handover item, or a problem's rectification.
+    *(
+        f"sanction_{source}_{measure}"
+        for source in ("clue", "handover", "rectification")
+        for measure in ("discipline_persons", "org_handling", "judicial")
+    ),
     "handover_items",
     "handover_closed",
     "rules_established",
+    "rules_from_handover",  # a rule established on a handover item (根据转交办事项……建立健全)
+    "rules_from_problem",  # a rule established in a problem's rectification (and no handover item)
     "measures",
     "measures_done",
     "measures_overdue",
@@ -58,6 +64,7 @@ class InspectionRollup(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     committee = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("campaigns.Team", on_delete=models.CASCADE, null=True, related_name="+")
     district = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, related_name="+")
     org_path = models.CharField(max_length=255)
     org_level = models.CharField(max_length=20)

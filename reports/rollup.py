@@ -44,6 +44,26 @@ def _top(code: str) -> Q:
     return Q(category__code=code, category__parent__isnull=True) | Q(category__parent__code=code)
 
 
+def _sanction_counts() -> dict:
+    """Persons given 党纪政务处分 (one person given both a Party and an administrative sanction
+    counts once), 组织处理 person-times, persons 移送司法机关 — in all and per source."""
+    discipline = Q(kind__in=[SanctionKind.PARTY_DISCIPLINE, SanctionKind.GOVERNMENT])
+    organizational = Q(kind=SanctionKind.ORGANIZATIONAL)
+    judicial = Q(kind=SanctionKind.JUDICIAL)
+
+    def three(prefix: str, where: Q) -> dict:
+        return {
+            f"{prefix}discipline_persons": Count("person_name", distinct=True, filter=where & discipline),
+            f"{prefix}org_handling": Count("pk", filter=where & organizational),  # person-times
+            f"{prefix}judicial": Count("person_name", distinct=True, filter=where & judicial),  # persons
+        }
+
+    out = three("sanction_", Q())
+    for source in SanctionSource.values:
+        out.update(three(f"sanction_{source}_", Q(source=source)))
+    return out
+
+
 def _aggregates(today: datetime.date) -> list[tuple]:
     """(queryset of live child rows, path to the inspection id, {column: aggregate})."""
     disposed = Q(status=ClueStatus.DISPOSED)
@@ -81,29 +101,21 @@ def _aggregates(today: datetime.date) -> list[tuple]:
                 },
             },
         ),
-        (
-            Sanction.objects.live(),
-            "inspection_id",
-            {
-                # Persons: one person given both a Party and an administrative sanction counts once.
-                "sanction_discipline_persons": Count(
-                    "person_name",
-                    distinct=True,
-                    filter=Q(kind__in=[SanctionKind.PARTY_DISCIPLINE, SanctionKind.GOVERNMENT]),
-                ),
-                "sanction_org_handling": Count("pk", filter=Q(kind=SanctionKind.ORGANIZATIONAL)),  # person-times
-                "sanction_judicial": Count("pk", filter=Q(kind=SanctionKind.JUDICIAL)),
-                "sanctions_from_clue": Count("pk", filter=Q(source=SanctionSource.CLUE)),
-                "sanctions_from_handover": Count("pk", filter=Q(source=SanctionSource.HANDOVER)),
-                "sanctions_from_rectification": Count("pk", filter=Q(source=SanctionSource.RECTIFICATION)),
-            },
-        ),
+        (Sanction.objects.live(), "inspection_id", _sanction_counts()),
         (
             HandoverItem.objects.live(),
             "inspection_id",
             {"handover_items": Count("pk"), "handover_closed": Count("pk", filter=Q(status=HandoverStatus.CLOSED))},
         ),
-        (RuleEstablished.objects.live(), "inspection_id", {"rules_established": Count("pk")}),
+        (
+            RuleEstablished.objects.live(),
+            "inspection_id",
+            {
+                "rules_established": Count("pk"),
+                "rules_from_handover": Count("pk", filter=Q(handover_item__isnull=False)),
+                "rules_from_problem": Count("pk", filter=Q(handover_item__isnull=True, problem__isnull=False)),
+            },
+        ),
         (
             Measure.objects.live().filter(problem__withdrawn_at__isnull=True),
             "problem__inspection_id",
@@ -148,6 +160,7 @@ BASE = {
     "term_id": "round__term_id",
     "committee_id": "round__term__committee_id",
     "organization_id": "organization_id",
+    "team_id": "team_id",
     "org_path": "organization__path",
     "org_level": "organization__level",
     "mode": "mode",

@@ -18,8 +18,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from campaigns.models import OrgLevel
-from campaigns.selectors import current_term_for, rounds_visible_to, terms_visible_to
+from campaigns.selectors import current_term_for, rounds_visible_to
 from findings.models import ClueStatus, ReadVia
 from findings.readlog import log_reads
 from findings.selectors import clues_visible_to, papers_awaiting_signature
@@ -33,13 +32,14 @@ from rectification.selectors import (
 from .figures import (
     Scope,
     ScopeError,
+    district_terms,
     parse_scope,
     require_figure_role,
     show_rate,
 )
 from .figures_cache import cached, cached_by_group, cached_figures, cached_units_below_threshold
 from .models import Reminder
-from .summary import summary
+from .summary import cross_shares, summary
 
 QUEUE_SIZE = 10
 
@@ -136,7 +136,8 @@ def dashboard(request):
     except ScopeError as exc:
         messages.error(request, str(exc))
         scope = Scope()
-    scope.term = scope.term or current_term_for(user)
+    if not scope.districts:
+        scope.term = scope.term or current_term_for(user)
     body = cached(
         user,
         "dashboard",
@@ -149,45 +150,62 @@ def dashboard(request):
 
 
 def dashboard_context(user, scope: Scope) -> dict:
+    """The dashboard of a term: its committee's own figures (or, with committee=districts, every
+    district committee's in its own term), the districts' block beside them, the charts."""
     term = scope.term
     committee = term.committee if term else None
-    own = Scope(term=term, committee=committee, round=scope.round, mode=scope.mode, district=scope.district)
-    city = cached_figures(user, own)
-    villages = cached_figures(user, Scope(term=term, committee=committee, level=OrgLevel.VILLAGE, round=scope.round))
-    district_terms = terms_visible_to(user).filter(committee__level=OrgLevel.DISTRICT)
-    if term:
-        district_terms = district_terms.filter(start_date__lte=term.end_date, end_date__gte=term.start_date)
-    district_terms = list(district_terms)
-    districts = (
-        cached_figures(user, Scope(terms=district_terms, round=None, mode=scope.mode)) if district_terms else None
-    )
+    districts_terms = district_terms(user, term)
+    districts_scope = Scope(districts=True, terms=districts_terms, mode=scope.mode, district=scope.district)
+    if scope.districts:
+        own = scope  # as figures.json reads the same parameters
+        name = "各区县党委"
+    else:
+        own = Scope(term=term, committee=committee, round=scope.round, mode=scope.mode, district=scope.district)
+        name = committee.name if committee else ""
+    f = cached_figures(user, own)
+    districts = None if scope.districts or not districts_terms else cached_figures(user, districts_scope)
     charts = {
-        "coverage": city["coverage"],
+        "coverage": f["coverage"],
         "by_district": cached_by_group(
-            user, Scope(terms=[t for t in [term, *district_terms] if t]), "district", "district__name"
+            user, Scope(terms=[t for t in [term, *districts_terms] if t]), "district", "district__name"
         ),
         "by_round": cached_by_group(user, own, "round", "round__name"),
-        "clue_share": city["clue_share_by_mode"],
-        "petition_share": city["petition_share_by_mode"],
-        "categories": city["problems_by_category"],
+        "clue_share": f["clue_share_by_mode"],
+        "petition_share": f["petition_share_by_mode"],
+        "categories": f["problems_by_category"],
     }
     return {
         "term": term,
         "committee": committee,
+        "heading": name,
         "scope": scope,
-        "rounds": rounds_visible_to(user).filter(term=term) if term else [],
-        "city": city,
-        "villages": villages,
+        "rounds": rounds_visible_to(user).filter(term=term) if term and not scope.districts else [],
+        "city": f,
+        "villages": f["villages"],
         "districts": districts,
-        "summary": summary(committee.name if committee else "", city, villages),
+        "cross": cross_shares(f),
+        "sources": sanction_sources(f),
+        "summary": summary(name, f, districts),
         "charts": json.loads(json.dumps(charts, cls=FiguresEncoder)),
         "below": cached_units_below_threshold(user, own)[:20],
         "threshold": int(settings.INTERVIEW_RATE_THRESHOLD * 100),
         "links": figure_links(own),
-        "city_handover_rate": show_rate(city["handover_closure_rate"]),
-        "clue_note": "纪委监委 {} · 组织部 {}".format(*city["clues_by_destination"].values()),
-        "village_note": f"发现问题 {villages['problems_found']}",
+        "export_query": urlencode(own.as_params() if scope.districts else {**own.as_params(), "committee": ""}),
+        "city_handover_rate": show_rate(f["handover_closure_rate"]),
+        "clue_note": "纪委监委 {} · 组织部 {}".format(*f["clues_by_destination"].values()),
+        "team_note": " · ".join(f"{m['label']} {m['count']}" for m in f["teams"]["by_mode"]),
+        "rule_note": "转交办事项 {handover} · 问题整改 {problem}".format(**f["rules_by_source"]),
+        "village_note": f"发现问题 {f['villages']['problems_found']}",
+        "district_village_note": f"发现问题 {districts['villages']['problems_found']}" if districts else "",
     }
+
+
+SOURCE_LABELS = {"clue": "问题线索", "handover": "转交办事项", "rectification": "整改问责"}
+
+
+def sanction_sources(f: dict) -> list[dict]:
+    """The sanctions table of the dashboard: one row per source, in the figures' words."""
+    return [{"label": SOURCE_LABELS[k], **v} for k, v in f["sanctions"]["by_source"].items()]
 
 
 def figure_links(scope: Scope) -> dict[str, str]:

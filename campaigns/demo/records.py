@@ -475,11 +475,16 @@ class RecordsMixin:
         insp, org = plan.insp, plan.org
         done = [p for p in plan.problems if p.status in (PS.RECTIFIED, PS.ONGOING)]
         count = self.r(1, 3) if done and org.level not in GRASS else self.r(0, 1)
+        # A rule of no problem's rectification is set up on a closed handover item, where there is
+        # one (no draw from the random stream, so the rest of the demo stays as it was).
+        closed = [h for h in self.handovers if h.inspection is insp and h.status == HandoverStatus.CLOSED]
         for title in self.rnd.sample(texts.RULES, count):
+            problem = self.rnd.choice(done) if done and self.rnd.random() < 0.7 else None
             self.rules.append(
                 RuleEstablished(
                     inspection=insp,
-                    problem=self.rnd.choice(done) if done and self.rnd.random() < 0.7 else None,
+                    problem=problem,
+                    handover_item=closed[len(self.rules) % len(closed)] if closed and problem is None else None,
                     title=title.format(org=self.short[org.code]),
                     kind=self.cover("rule_kind", RuleKind.values, [2, 3]),
                     adopted_on=self.day(

@@ -37,7 +37,7 @@ def test_the_dashboard_shows_the_figures_and_the_summary(client, world, built, w
     assert "整改完成率" in html
     assert "60.00%" in html  # 3 of 5 fed-back problems rectified
     summary = response.context["summary"]
-    assert "本届清河市委完成1轮巡察，巡察党组织4个，发现问题7个" in summary
+    assert "本届清河市委完成1轮巡察，派出巡察组2个，巡察党组织4个，发现问题7个" in summary
     assert "反馈问题5个，已整改3个，整改完成率60.00%" in summary
     assert summary in html
     assert response.context["city"]["problems_found"] == 7
