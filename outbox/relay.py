@@ -101,9 +101,3 @@ def drain(*, limit: int = BATCH, seconds: float | None = None) -> int:
         done += run(token, jobs)
     return done
 
-
-def backlog() -> dict:
-    """Jobs waiting and the age of the oldest, for /healthz and the dashboard."""
-    oldest = Job.objects.order_by("created_at").values_list("created_at", flat=True).first()
-    age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
-    return {"jobs": Job.objects.count(), "oldest_seconds": round(age, 1)}

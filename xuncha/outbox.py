@@ -15,6 +15,7 @@ import logging
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 DRAIN_TASK = "outbox.drain"
 
@@ -58,3 +59,13 @@ def wake() -> None:
         task.apply_async(countdown=settings.ROLLUP_REFRESH_DELAY_SECONDS, retry=False)
     except Exception:  # noqa: BLE001 - kombu and redis raise many kinds; the job is safe in the table
         log.warning("outbox: the broker is unreachable; the sweeper will run the job later", exc_info=True)
+
+
+def backlog(task: str | None = None) -> dict:
+    """Jobs waiting (of one task, or all) and the age of the oldest: /healthz, the dashboard."""
+    jobs = job_model().objects.all()
+    if task is not None:
+        jobs = jobs.filter(task=task)
+    oldest = jobs.order_by("created_at").values_list("created_at", flat=True).first()
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return {"jobs": jobs.count(), "oldest_seconds": round(age, 1)}
