@@ -100,4 +100,3 @@ def drain(*, limit: int = BATCH, seconds: float | None = None) -> int:
             break
         done += run(token, jobs)
     return done
-

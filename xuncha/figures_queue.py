@@ -34,7 +34,8 @@ class _Changed(set):
         if inspection_id in self:
             return
         self.add(inspection_id)
-        type(self.job).objects.filter(pk=self.job.pk).update(args=[sorted(self)])
+        if not type(self.job).objects.filter(pk=self.job.pk).update(args=[sorted(self)]):
+            self.job = enqueue(TASK, [sorted(self)], coalesce=True)  # deleted by hand meanwhile
 
 
 def inspection_changed(inspection_id: int | None) -> None:

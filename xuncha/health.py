@@ -37,7 +37,11 @@ def broker_state() -> str:
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(state in ("ok", "in-process") for state in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks, "outbox": outbox_state() if checks["database"] == "ok" else None}
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "outbox": outbox_state() if checks["database"] == "ok" else None,
+    }
     return JsonResponse(body, status=200 if healthy else 503)
 
 
