@@ -27,7 +27,6 @@ from findings.models import (
 )
 from findings.selectors import APPROVED_STATUSES
 from rectification.models import MEASURE_DONE, HandoverItem, HandoverStatus, Measure, RuleEstablished
-
 from xuncha.figures_queue import TASK as REFRESH_TASK
 from xuncha.outbox import backlog
 

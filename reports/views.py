@@ -42,7 +42,6 @@ from .figures_cache import cached, cached_by_group, cached_figures, cached_units
 from .models import Reminder
 from .summary import summary
 
-
 QUEUE_SIZE = 10
 
 

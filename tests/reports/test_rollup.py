@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -14,14 +13,14 @@ from django.utils import timezone
 
 from campaigns import services as cs
 from findings.models import Problem
+from outbox.models import Job
+from outbox.relay import drain
 from reports import rollup, tasks
 from reports.figures import Scope, figures
 from reports.models import COUNT_FIELDS, InspectionRollup
 from tests.reports import scene as sc
 from tests.world import approve, create_inspection, draft_problem, fed_back, on_site
 from xuncha.celery import app
-from outbox.models import Job
-from outbox.relay import drain
 
 pytestmark = pytest.mark.django_db
 
