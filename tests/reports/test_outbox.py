@@ -27,6 +27,7 @@ from reports.imports.kinds import KINDS
 from reports.imports.template import write_template
 from reports.models import ExportJob, InspectionRollup
 from tests.reports import scene as sc
+from tests.reports.brokers import forget_connections
 from tests.world import D, approve, category, draft_problem, on_site
 from xuncha.celery import app
 
@@ -34,12 +35,6 @@ pytestmark = pytest.mark.django_db
 
 DOWN = "redis://127.0.0.1:1/0"  # a closed port: Redis "down", refusing at once
 REFRESH = "reports.refresh_rollups"
-
-
-def forget_connections() -> None:
-    # Celery keeps its broker connection and producer pool: point them at the new broker_url.
-    app.close()
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -27,7 +27,9 @@ from outbox.models import Job
 from reports import exports, rollup
 from reports.ledgers import LEDGERS
 from reports.models import ExportJob, InspectionRollup
+from tests.reports import brokers
 from tests.reports import scene as sc
+from tests.reports.brokers import forget_connections
 from tests.world import approve, category, draft_problem, on_site
 from xuncha.celery import app
 
@@ -43,11 +45,6 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 40
 FIELDS = ["problems_found", "problems_fed_back", "petitions", "clues_discipline", "measures"]
-
-
-def forget_connections() -> None:
-    app.close()
-    app.amqp._producer_pool = None
 
 
 def database_url() -> str:
@@ -112,12 +109,7 @@ def workers(tmp_path, tasks_to_broker):
 
 
 def wait_for(condition, what: str, seconds: float = WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"after {seconds} s: {what}")
+    brokers.wait_for(condition, what, seconds)
 
 
 def figures_of(inspection) -> dict | None:
