@@ -278,3 +278,12 @@ def test_an_export_left_running_by_a_killed_worker_is_written_when_swept_again(w
     assert relay.drain() == 1
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.file
+
+
+def test_beat_sweeps_the_outbox_and_the_relay_is_a_registered_task(settings):
+    sweep = settings.CELERY_BEAT_SCHEDULE["sweep-outbox"]
+    assert sweep == {"task": "outbox.drain", "schedule": 30}
+    task = app.tasks["outbox.drain"]
+    # Long enough for an export among the jobs it runs; the lease outlives any task's hard limit.
+    assert task.soft_time_limit < task.time_limit
+    assert relay.lease_seconds("reports.run_export") == app.tasks["reports.run_export"].time_limit + 30
