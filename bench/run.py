@@ -70,6 +70,7 @@ def measure_all(quick: bool) -> dict:
         ("http", "http_load", [seconds]),
         ("rollup", "rollup_bench", []),
         ("edit_latency", "edit_latency", []),
+        ("outbox", "outbox_drain", ["200" if quick else "2000"]),
         ("lists", "lists", ["5" if quick else "20"]),
     ]
     for key, module, args in steps:
@@ -148,6 +149,7 @@ def rows_for(results: dict) -> list[tuple]:
             verdict(edit.get("latency_s"), 2),
         )
     )
+    rows += outbox_rows(results.get("outbox", {}))
     for name, r in results.get("lists", {}).get("cases", {}).items():
         counts = "; COUNT over a big table!" if r["whole_table_counts"] else ""
         rows.append(
@@ -199,6 +201,27 @@ def rows_for(results: dict) -> list[tuple]:
     else:
         rows.append(("Import", imp.get("error", "not measured"), "≤ 30 s", "—"))
     return rows
+
+
+def outbox_rows(r: dict) -> list[tuple]:
+    if "spread" not in r:
+        return [("Outbox drain", r.get("error", "not measured"), "", "—")]
+    at = f"{r['inspections_in_db']:,} inspections in the database"
+    spread, hot = r["spread"], r["hot"]
+    return [
+        (
+            f"Outbox drain, {spread['jobs']:,} jobs on as many inspections ({at})",
+            f"{spread['refreshes_per_s']:,} refreshes/s ({spread['s']} s)",
+            "",
+            "",
+        ),
+        (
+            f"Outbox drain, {hot['jobs']:,} jobs on {hot['inspections']} inspections (coalesced)",
+            f"{hot['jobs_per_s']:,} jobs/s ({hot['s']} s)",
+            "",
+            "",
+        ),
+    ]
 
 
 LABELS = {

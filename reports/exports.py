@@ -4,12 +4,11 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Inspection
-from xuncha.celery import app as celery_app
+from xuncha.outbox import enqueue
 from xuncha.xlsx import EXCEL_MAX_ROWS, LedgerWriter
 
 from .ledgers import LEDGERS, Ledger
@@ -68,14 +67,18 @@ def ledger_for(user: User, key: str) -> Ledger | None:
 
 def start_job(*, user: User, ledger: Ledger, params: dict, inspection: Inspection | None, total: int) -> ExportJob:
     job = ExportJob.objects.create(user=user, ledger=ledger.key, params=params, inspection=inspection, total=total)
-    # Found by name, like the figures' refresh: tasks.py imports this module.
-    transaction.on_commit(lambda: celery_app.tasks["reports.run_export"].delay(job.pk))
+    # An outbox job in the same transaction: the export runs even if the broker is down now
+    # (named, like the figures' refresh: tasks.py imports this module).
+    enqueue("reports.run_export", [job.pk])
     return job
 
 
 def run_job(job_id: int) -> None:
-    """Claimed with a conditional UPDATE, so two workers never write the same job."""
-    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(status=ExportJob.Status.RUNNING):
+    """Claimed with a conditional UPDATE, so a finished job is never written again. A job left
+    running by a killed worker is taken again: the outbox ran it again only because that
+    worker's lease had run out, so nobody else is writing it."""
+    live = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    if not ExportJob.objects.filter(pk=job_id, status__in=live).update(status=ExportJob.Status.RUNNING, written=0):
         return
     job = ExportJob.objects.select_related(
         "user", "inspection__organization", "inspection__round", "inspection__team"

@@ -3,7 +3,9 @@ definition used by the download button, the background job and `manage.py export
 
 A ledger starts from the same scoping function and FilterSet as its list page, so an export
 holds exactly what the page shows. Petitions and clues are confidential: their ledgers are
-for office staff (and leaders reading), never for a unit.
+for office staff and leaders, never for a unit. One rule for leaders (docs/decisions.md,
+"Leaders and confidential records"): a leader reads every petition and clue in their
+jurisdiction, as a page, a list file or a ledger alike, and every such read is logged.
 """
 
 from collections.abc import Callable
@@ -25,6 +27,8 @@ from xuncha.choices import choice_label
 from xuncha.xlsx import XColumn as C
 
 OFFICE_SIDE = (Role.OFFICE_ADMIN, Role.LEADER)
+# Who takes a confidential ledger: whoever reads the confidential pages across a jurisdiction.
+CONFIDENTIAL_READERS = OFFICE_SIDE
 
 
 def label(field_name: str) -> Callable:
@@ -141,7 +145,7 @@ LEDGERS: dict[str, Ledger] = {
             ],
             INSPECTION_RELATED,
             ClueFilter,
-            roles=(*OFFICE_SIDE, Role.DISCIPLINE_LIAISON, Role.ORGDEPT_LIAISON),
+            roles=(*CONFIDENTIAL_READERS, Role.DISCIPLINE_LIAISON, Role.ORGDEPT_LIAISON),
             order_by=("destination", "inspection_id", "number"),
         ),
         Ledger(
@@ -196,7 +200,7 @@ LEDGERS: dict[str, Ledger] = {
             ],
             INSPECTION_RELATED,
             PetitionFilter,
-            roles=(Role.OFFICE_ADMIN,),
+            roles=CONFIDENTIAL_READERS,
             order_by=("inspection_id", "number"),
         ),
         # The three lists sent to the inspected unit: no petitions, no clues.

@@ -27,6 +27,8 @@ from findings.models import (
 )
 from findings.selectors import APPROVED_STATUSES
 from rectification.models import MEASURE_DONE, HandoverItem, HandoverStatus, Measure, RuleEstablished
+from xuncha.figures_queue import TASK as REFRESH_TASK
+from xuncha.outbox import backlog
 
 from .figures import rollup_verified
 from .figures_cache import figures_changed
@@ -267,3 +269,12 @@ def rebuild() -> int:
     rollup_verified(started)  # every row is now current as of the rebuild's start
     figures_changed()
     return written
+
+
+def minutes_behind() -> int | None:
+    """How many minutes the oldest refresh still owed has waited, when that is longer than
+    FIGURES_BEHIND_NOTICE_SECONDS (the worker or Redis down); else None. The dashboard says so."""
+    oldest = backlog(task=REFRESH_TASK)["oldest_seconds"]
+    if oldest <= settings.FIGURES_BEHIND_NOTICE_SECONDS:
+        return None
+    return max(1, round(oldest / 60))

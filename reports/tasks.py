@@ -1,17 +1,14 @@
-"""Celery tasks for the figures and reminders. Tasks take ids, are idempotent, have time limits."""
+"""Celery tasks for the figures and reminders. Tasks take ids, are idempotent, have time limits.
+
+The refresh and the exports are outbox jobs (xuncha.outbox): the relay runs them by name."""
 
 from celery import shared_task
-from django.core.cache import cache
-
-from xuncha.figures_queue import pending_key
 
 from . import exports, reminders, rollup
 
 
 @shared_task(name="reports.refresh_rollups", soft_time_limit=120, time_limit=150, acks_late=True)
 def refresh_rollups(inspection_ids: list[int]) -> int:
-    # Clear the markers first: an edit made while this runs queues a fresh refresh.
-    cache.delete_many([pending_key(i) for i in inspection_ids])
     return rollup.refresh(inspection_ids)
 
 

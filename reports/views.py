@@ -29,6 +29,7 @@ from rectification.selectors import (
     overdue_measures,
 )
 
+from . import rollup
 from .figures import (
     Scope,
     ScopeError,
@@ -146,7 +147,8 @@ def dashboard(request):
         lambda: render_to_string("reports/_dashboard_body.html", dashboard_context(user, scope)),
         get_language(),
     )
-    return render(request, "reports/dashboard.html", {"body": mark_safe(body)})
+    # Outside the cached body: it is about now, not about the rollup the body was made from.
+    return render(request, "reports/dashboard.html", {"body": mark_safe(body), "behind": rollup.minutes_behind()})
 
 
 def dashboard_context(user, scope: Scope) -> dict:

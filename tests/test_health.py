@@ -1,13 +1,18 @@
-"""`/healthz`: 200 with the database's and broker's state when healthy, 503 when not."""
+"""`/healthz`: 200 with the database's and broker's state and the outbox's backlog when healthy,
+503 when not."""
 
 import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from outbox.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +61,15 @@ def test_it_answers_503_when_the_database_is_unreachable():
     status, body = _healthz_in_subprocess(DATABASE_URL="postgres://nobody@127.0.0.1:1/none", CELERY_BROKER_URL="")
     assert status == 503
     assert body["database"].startswith("error")
+
+
+def test_it_reports_the_outbox_backlog_and_the_age_of_its_oldest_job(client):
+    assert client.get("/healthz").json()["outbox"] == {"jobs": 0, "oldest_seconds": 0.0}
+    now = timezone.now()
+    Job.objects.create(task="reports.refresh_rollups", args=[[1]], created_at=now - timedelta(minutes=10))
+    Job.objects.create(task="reports.run_export", args=[7], created_at=now - timedelta(minutes=2))
+    response = client.get("/healthz")
+    assert response.status_code == 200  # behind is not down: the relay catches up by itself
+    outbox = response.json()["outbox"]
+    assert outbox["jobs"] == 2
+    assert 600 <= outbox["oldest_seconds"] < 660

@@ -1,9 +1,13 @@
-"""`GET /healthz`: the database's and the broker's state, 200 when healthy, 503 when not."""
+"""`GET /healthz`: the database's and the broker's state, 200 when healthy, 503 when not, and
+the outbox's backlog (jobs waiting, age of the oldest in seconds): a backlog is reported, not
+an error — the relay catches up by itself once the broker is back."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
+
+from .outbox import backlog
 
 
 def database_state() -> str:
@@ -33,4 +37,16 @@ def broker_state() -> str:
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(state in ("ok", "in-process") for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "outbox": outbox_state() if checks["database"] == "ok" else None,
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def outbox_state() -> dict | str:
+    try:
+        return backlog()
+    except Exception as exc:  # noqa: BLE001 - a table not migrated yet must not break the probe
+        return f"error: {exc.__class__.__name__}"

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "outbox",  # the transactional outbox: below every domain app, it knows none of them
     "accounts",
     "campaigns",
     "findings",
@@ -230,14 +231,30 @@ CELERY_BEAT_SCHEDULE = {
     # Repairs any drift of the figures (and moves "overdue" forward as days pass).
     "rebuild-rollups": {"task": "reports.rebuild_rollups", "schedule": env_int("ROLLUP_REBUILD_SECONDS", 3600)},
     "send-reminders": {"task": "reports.send_reminders", "schedule": env_int("REMINDER_SECONDS", 3600)},
+    # The outbox's sweeper: runs whatever a lost wake-up (Redis or the broker down at commit
+    # time) or a killed worker left in the table.
+    "sweep-outbox": {"task": "outbox.drain", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 30)},
 }
+# How long a relay's claim on an outbox job lasts. 0: the job's task's hard time limit and a
+# margin (a killed worker's job runs again after that). Tests set a few seconds.
+OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 0)
+# The dashboard says the figures are behind when the oldest refresh owed is older than this.
+FIGURES_BEHIND_NOTICE_SECONDS = env_int("FIGURES_BEHIND_NOTICE_SECONDS", 180)
 
 # --- Cache ----------------------------------------------------------------------------
 # Shared by web and worker processes: it holds the "refresh already queued" markers of the
 # figures. Unset with a Redis broker: the broker's Redis. Unset without a broker: in-process.
 CACHE_URL = env_str("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis down is a cache miss, not an error (xuncha.cache); a short timeout so that a Redis
+    # that does not answer costs a request little.
+    CACHES = {
+        "default": {
+            "BACKEND": "xuncha.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis:// URL")
 elif CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith("memory"):

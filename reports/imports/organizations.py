@@ -171,21 +171,13 @@ class OrganizationImport(ImportKind):
             errors.append(RowError(row.number, PARENT, "上级组织代码不能是本组织自己的代码。"))
             return False
         parent = existing.get(parent_code)
-        if parent is not None:
-            if not manages(ctx.user, parent):
-                errors.append(
-                    RowError(
-                        row.number,
-                        PARENT,
-                        f"上级组织“{parent.name}”（{parent_code}）不在您的管辖范围内，不能在其下新建组织。",
-                    )
-                )
-                return False
-            if not parent.is_active:
-                errors.append(RowError(row.number, PARENT, f"上级组织“{parent.name}”已撤销，不能在其下新建组织。"))
-                return False
-        elif parent_code not in in_file:
-            errors.append(RowError(row.number, PARENT, f"上级组织代码“{parent_code}”在系统和本表中都找不到。"))
+        # Unknown and outside the importer's jurisdiction read the same: the message must not
+        # confirm that another district's unit exists, let alone name it.
+        if (parent is None and parent_code not in in_file) or (parent is not None and not manages(ctx.user, parent)):
+            errors.append(RowError(row.number, PARENT, unknown_parent(parent_code)))
+            return False
+        if parent is not None and not parent.is_active:
+            errors.append(RowError(row.number, PARENT, f"上级组织“{parent.name}”已撤销，不能在其下新建组织。"))
             return False
         return not row.bad
 
@@ -285,3 +277,7 @@ def parents_first(creates: list[ParsedRow], existing: dict) -> tuple[list[Parsed
                 break
             chain.append(parent_code)
     return ordered, errors
+
+
+def unknown_parent(code: str) -> str:
+    return f"上级组织代码“{code}”在系统和本表中都找不到，或不在您的管辖范围内。"

@@ -12,11 +12,13 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from findings import services as fs
+from findings.models import ReadLog
 from rectification import services as rs
 from reports import rollup
 from reports.exports import run_job
 from reports.ledgers import LEDGERS
 from reports.models import ExportJob
+from tests.reports import scene as sc
 from tests.world import D, category, draft_problem, fed_back, on_site
 from xuncha.xlsx import LedgerWriter, XColumn
 
@@ -166,8 +168,20 @@ def test_petitions_and_clues_never_reach_a_unit(client, world):
     for key in ("petitions", "clues", "problems", "rectification"):
         assert client.get(f"/exports/{key}/").status_code == 403
     assert client.get("/petitions/?export=xlsx").status_code == 403
+
+
+def test_a_leader_exports_the_petition_ledger_as_the_clue_ledger_and_the_read_is_logged(client, world):
+    """One rule for leaders: what they read as a page they take as a file, logged alike."""
+    inspection = on_site(world)
+    sc.petition(world, inspection)
     client.force_login(world.leader)
-    assert client.get("/exports/petitions/").status_code == 403  # office only
+    assert client.get("/petitions/").status_code == 200
+    for key, kind in (("petitions", "petition"), ("clues", "clue")):
+        ReadLog.objects.all().delete()
+        response = client.get(f"/exports/{key}/")
+        assert response.status_code == 200, key
+        assert [(r.user_id, r.via, r.kind) for r in ReadLog.objects.all()] == [(world.leader.pk, "export", kind)]
+    assert client.get("/petitions/?export=xlsx").status_code == 200
 
 
 def test_the_three_lists_of_an_inspection_go_to_the_unit(client, world):

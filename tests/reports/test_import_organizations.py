@@ -151,7 +151,9 @@ def test_a_code_twice_in_the_file_is_an_error_on_the_second_row(world):
 
 def test_an_unknown_parent_code_is_an_error(world):
     outcome = run(world.office_a, [["QH-A-T9", "某镇党委", "QH-A-NOPE", TOWNSHIP, "党委", "否"]])
-    assert errors_of(outcome) == [(2, "上级组织代码", "上级组织代码“QH-A-NOPE”在系统和本表中都找不到。")]
+    assert errors_of(outcome) == [
+        (2, "上级组织代码", "上级组织代码“QH-A-NOPE”在系统和本表中都找不到，或不在您的管辖范围内。")
+    ]
 
 
 def test_the_importer_must_manage_the_parent_and_every_known_code(world):
@@ -161,7 +163,10 @@ def test_the_importer_must_manage_the_parent_and_every_known_code(world):
     ]
     outcome = run(world.office_a, rows)
     assert [(e.row, e.column) for e in outcome.errors] == [(2, "上级组织代码"), (3, "组织代码")]
-    assert "不在您的管辖范围内" in outcome.errors[0].message
+    # The same words as for a code that does not exist: nothing confirms district B's unit,
+    # nor names it.
+    assert outcome.errors[0].message == "上级组织代码“QH-B”在系统和本表中都找不到，或不在您的管辖范围内。"
+    assert world.district_b.name not in outcome.errors[0].message
     assert "已被使用" in outcome.errors[1].message
 
 

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -14,13 +13,14 @@ from django.utils import timezone
 
 from campaigns import services as cs
 from findings.models import Problem
+from outbox.models import Job
+from outbox.relay import drain
 from reports import rollup, tasks
 from reports.figures import Scope, figures
 from reports.models import COUNT_FIELDS, InspectionRollup
 from tests.reports import scene as sc
 from tests.world import approve, create_inspection, draft_problem, fed_back, on_site
 from xuncha.celery import app
-from xuncha.figures_queue import pending_key
 
 pytestmark = pytest.mark.django_db
 
@@ -225,38 +225,41 @@ def test_an_edit_rolled_back_inside_a_committed_transaction_counts_nothing(
 
 @pytest.fixture
 def queued(monkeypatch, tasks_to_broker):
-    """The refresh task as a broker would receive it: each apply_async is recorded, not run."""
+    """The relay's wake-up as a broker would receive it: each apply_async is recorded, not run."""
     sent: list[dict] = []
-    task = app.tasks["reports.refresh_rollups"]
+    task = app.tasks["outbox.drain"]
     monkeypatch.setattr(task, "apply_async", lambda args=None, **options: sent.append({"args": args, **options}))
     return sent
 
 
-def test_with_a_broker_a_burst_enqueues_one_task_until_it_starts(world, queued, django_capture_on_commit_callbacks):
+def test_with_a_broker_a_burst_is_one_outbox_job_and_one_recompute(
+    world, queued, refresh_calls, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         inspection = on_site(world)
-    assert queued == [{"args": [[inspection.pk]], "countdown": settings.ROLLUP_REFRESH_DELAY_SECONDS}]
-    assert cache.get(pending_key(inspection.pk))
+    assert queued == [{"args": None, "countdown": settings.ROLLUP_REFRESH_DELAY_SECONDS, "retry": False}]
+    assert list(Job.objects.values_list("task", "args")) == [("reports.refresh_rollups", [[inspection.pk]])]
 
     with django_capture_on_commit_callbacks(execute=True):
         burst(world, inspection)
-    with django_capture_on_commit_callbacks(execute=True):  # another transaction, before the task starts
+    with django_capture_on_commit_callbacks(execute=True):  # another transaction, before the drain runs
         sc.petition(world, inspection)
-    assert len(queued) == 1  # the queued task has not started: it will see these edits too
+    assert Job.objects.count() == 3  # one job per transaction, however many records it wrote
+    assert len(queued) == 3
 
-    assert tasks.refresh_rollups([inspection.pk]) == 1  # the worker starts the task …
-    assert cache.get(pending_key(inspection.pk)) is None
-    with django_capture_on_commit_callbacks(execute=True):
-        burst(world, inspection, n=1)
-    assert len(queued) == 2  # … so the next burst queues a fresh refresh
-    assert queued[1]["args"] == [[inspection.pk]]
+    assert drain() == 3  # the worker's first drain takes all three …
+    assert refresh_calls == [[inspection.pk]]  # … as one recompute of the inspection
+    assert not Job.objects.exists()
+    assert InspectionRollup.objects.get(inspection=inspection).problems_found == 5
+    assert drain() == 0  # the other two wake-ups find nothing left
 
 
-def test_with_a_broker_the_task_is_queued_only_after_commit(world, queued, django_capture_on_commit_callbacks):
+def test_with_a_broker_the_relay_is_woken_only_after_commit(world, queued, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         on_site(world)
-    assert queued == [] and len(callbacks) == 1
-    callbacks[0]()
+    assert queued == [] and Job.objects.count() == 1  # the job is in the transaction already
+    for callback in callbacks:
+        callback()
     assert len(queued) == 1
 
 

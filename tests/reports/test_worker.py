@@ -11,7 +11,6 @@ second run sets redis://127.0.0.1:6379/15).
 """
 
 import os
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -21,7 +20,9 @@ from django.db import connections
 
 from reports.figures import Scope, figures
 from reports.models import InspectionRollup
+from tests.reports import brokers
 from tests.reports import scene as sc
+from tests.reports.brokers import forget_connections
 from tests.world import approve, draft_problem, on_site
 from xuncha.celery import app
 
@@ -65,22 +66,8 @@ def worker(request, tasks_to_broker):
         forget_connections()
 
 
-def forget_connections() -> None:
-    """Connect anew to whatever broker_url now names. app.close() drops the connection pool but
-    not the producer pool bound to it: after any .delay() run eagerly earlier in the session (an
-    export in a browser test), this test's messages went to the broker of that time, and the
-    worker here never saw them."""
-    app.close()
-    app.amqp._producer_pool = None
-
-
 def wait_for(condition, what: str):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"after {WAIT_SECONDS} s the worker had not {what}")
+    brokers.wait_for(condition, f"the worker had not {what}", WAIT_SECONDS)
 
 
 def found(inspection) -> int | None:

@@ -531,7 +531,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "POST": "login: anonymous | 405: *",
         },
         "petitions": {
-            "GET": "200: office office_a office_b | login: anonymous | 403: *",
+            # Leaders read petitions as pages and as files alike (docs/decisions.md, issue 12).
+            "GET": "200: leader leader_b office office_a office_b | login: anonymous | 403: *",
             "POST": "login: anonymous | 405: *",
         },
         "problem_list": {
