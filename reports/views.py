@@ -192,7 +192,7 @@ def dashboard_context(user, scope: Scope) -> dict:
         "below": cached_units_below_threshold(user, own)[:20],
         "threshold": int(settings.INTERVIEW_RATE_THRESHOLD * 100),
         "links": figure_links(own),
-        "export_query": urlencode(own.as_params() if scope.districts else {**own.as_params(), "committee": ""}),
+        "export_query": urlencode(own.as_params()),
         "city_handover_rate": show_rate(f["handover_closure_rate"]),
         "clue_note": "纪委监委 {} · 组织部 {}".format(*f["clues_by_destination"].values()),
         "team_note": " · ".join(f"{m['label']} {m['count']}" for m in f["teams"]["by_mode"]),
