@@ -10,7 +10,6 @@ from xuncha.xlsx import LedgerWriter, XColumn
 
 from .exports import describe, unit_line
 
-
 SOURCES = {"clue": "来源于问题线索", "handover": "来源于转交办事项", "rectification": "来源于整改问责"}
 
 
