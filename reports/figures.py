@@ -164,16 +164,29 @@ def _sums(qs: QuerySet) -> dict[str, int]:
     return {name: totals[name] or 0 for name in COUNT_FIELDS}
 
 
-def _shares(qs: QuerySet, column_sum) -> list[dict]:
-    rows = list(qs.values("mode").annotate(n=column_sum).order_by("mode"))
-    total = sum(r["n"] or 0 for r in rows)
+def _by_mode(qs: QuerySet) -> list[dict]:
+    """Per mode, in one pass over the scope: the columns the shares divide, and the teams."""
+    return list(
+        qs.values("mode")
+        .annotate(
+            clues=Sum(F("clues_discipline") + F("clues_orgdept")),
+            clues_discipline=Sum("clues_discipline"),
+            petitions=Sum("petitions"),
+            teams=Count("team_id", distinct=True),
+        )
+        .order_by("mode")
+    )
+
+
+def _shares(rows: list[dict], column: str) -> list[dict]:
+    total = sum(r[column] or 0 for r in rows)
     labels = dict(InspectionMode.choices)
     return [
         {
             "mode": r["mode"],
             "label": str(labels.get(r["mode"], r["mode"])),
-            "count": r["n"] or 0,
-            "share": rate(r["n"] or 0, total),
+            "count": r[column] or 0,
+            "share": rate(r[column] or 0, total),
         }
         for r in rows
     ]
@@ -201,7 +214,13 @@ def figures(user: User, scope: Scope) -> dict:
     qs = rollups_for(user, scope)
     s = _sums(qs)
     computed = figures_as_of(qs.aggregate(at=Max("computed_at"))["at"])
-    inspected_orgs = qs.filter(went_on_site=True).values("organization_id").distinct().count()
+    on_site = Q(went_on_site=True)
+    distinct = qs.aggregate(
+        organizations=Count("organization_id", distinct=True, filter=on_site),
+        villages=Count("organization_id", distinct=True, filter=on_site & Q(org_level=OrgLevel.VILLAGE)),
+        teams=Count("team_id", distinct=True),
+    )
+    modes = _by_mode(qs)
     rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
     if scope.term:
         rounds = rounds.filter(term=scope.term)
@@ -228,7 +247,7 @@ def figures(user: User, scope: Scope) -> dict:
         "scope": scope.as_params(),
         "rounds_completed": rounds.count(),
         "inspections": qs.count(),
-        "organizations_inspected": inspected_orgs,
+        "organizations_inspected": distinct["organizations"],
         "coverage": coverage(user, scope),
         "problems_found": s["problems_found"],
         "problems_by_category": {
@@ -255,10 +274,10 @@ def figures(user: User, scope: Scope) -> dict:
             "暂存待查": s["disp_shelved"],
             "组织处理": s["disp_org_handling"],
         },
-        "clue_share_by_mode": _shares(qs, Sum(F("clues_discipline") + F("clues_orgdept"))),
-        "clue_share_by_mode_discipline": _shares(qs, Sum("clues_discipline")),
+        "clue_share_by_mode": _shares(modes, "clues"),
+        "clue_share_by_mode_discipline": _shares(modes, "clues_discipline"),
         "petitions": s["petitions"],
-        "petition_share_by_mode": _shares(qs, Sum("petitions")),
+        "petition_share_by_mode": _shares(modes, "petitions"),
         "sanctions": {
             **_sanction_figures(s, "sanction_"),
             "by_source": {source: _sanction_figures(s, f"sanction_{source}_") for source in SANCTION_SOURCES},
@@ -269,8 +288,11 @@ def figures(user: User, scope: Scope) -> dict:
             "problem": s["rules_from_problem"],
             "other": s["rules_established"] - s["rules_from_handover"] - s["rules_from_problem"],
         },
-        "teams": _teams(qs),
-        "villages": _villages(qs, scope),
+        "teams": _teams(distinct["teams"], modes),
+        "villages": {
+            "organizations_inspected": distinct["villages"],
+            "problems_found": sum(r["problems_found"] for r in by_level if r["level"] == OrgLevel.VILLAGE),
+        },
         "immediate_notices": s["immediate_notices"],
         "measures": s["measures"],
         "measures_overdue": s["measures_overdue"],
@@ -286,22 +308,16 @@ def _sanction_figures(s: dict, prefix: str) -> dict:
     }
 
 
-def _teams(qs: QuerySet) -> dict:
+def _teams(total: int, modes: list[dict]) -> dict:
     """巡察组 that made the scope's inspections, in all and by mode (a team counts once per mode)."""
     labels = dict(InspectionMode.choices)
-    rows = qs.exclude(team_id=None).values("mode").annotate(n=Count("team_id", distinct=True)).order_by("mode")
     return {
-        "total": qs.exclude(team_id=None).values("team_id").distinct().count(),
-        "by_mode": [{"mode": r["mode"], "label": str(labels.get(r["mode"], r["mode"])), "count": r["n"]} for r in rows],
-    }
-
-
-def _villages(qs: QuerySet, scope: Scope) -> dict:
-    """The 村（社区） subset of the scope: organizations inspected and problems found there."""
-    villages = qs.filter(org_level=OrgLevel.VILLAGE)
-    return {
-        "organizations_inspected": villages.filter(went_on_site=True).values("organization_id").distinct().count(),
-        "problems_found": villages.aggregate(n=Sum("problems_found"))["n"] or 0,
+        "total": total,
+        "by_mode": [
+            {"mode": r["mode"], "label": str(labels.get(r["mode"], r["mode"])), "count": r["teams"]}
+            for r in modes
+            if r["teams"]
+        ],
     }
 
 
