@@ -63,7 +63,7 @@ def _font_table(document) -> None:
 
 
 def _page_number(paragraph) -> None:
-    """"— PAGE —": the number is a field, so Word, WPS and LibreOffice count the pages."""
+    """ "— PAGE —": the number is a field, so Word, WPS and LibreOffice count the pages."""
     paragraph.add_run("— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = paragraph.add_run()
@@ -200,7 +200,9 @@ def feedback():
     )
     paragraph(document, "{%p for group in groups %}", indent=False)
     paragraph(document, "{{ group.ordinal }}、{{ group.category }}", font=HEADING_FONT)
-    loop(document, "{%p for problem in group.problems %}", "{{ problem.index }}. {{ problem.title }}。{{ problem.text }}")
+    loop(
+        document, "{%p for problem in group.problems %}", "{{ problem.index }}. {{ problem.title }}。{{ problem.text }}"
+    )
     paragraph(document, "{%p endfor %}", indent=False)
     paragraph(
         document,

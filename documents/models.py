@@ -76,7 +76,12 @@ class Document(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="documents", verbose_name=_("巡察")
     )
     notice = models.ForeignKey(
-        ImmediateNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("立行立改通知书")
+        ImmediateNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("立行立改通知书"),
     )
     supervision = models.ForeignKey(
         SupervisionAction, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("督查督办")

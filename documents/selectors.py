@@ -49,7 +49,9 @@ def document_source(user: User, slug: str, pk: int) -> Source:
         notice = _get(notices_visible_to(user).select_related("problem", *_prefixed("problem__inspection__")), pk)
         return Source(slug, notice, notice.problem.inspection, DocumentKind.IMMEDIATE_NOTICE)
     if slug == "inspection":
-        inspection = _get(inspections_visible_to(user).select_related("round__term__committee", "team", "organization"), pk)
+        inspection = _get(
+            inspections_visible_to(user).select_related("round__term__committee", "team", "organization"), pk
+        )
         return Source(slug, inspection, inspection, DocumentKind.FEEDBACK)
     if slug == "supervision":
         action = _get(supervision_actions_visible_to(user).select_related("measure", *_prefixed("inspection__")), pk)

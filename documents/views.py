@@ -51,8 +51,7 @@ def document_page(request, source, pk):
             "source": found,
             "kind_label": DocumentKind(found.kind).label if found.kind else _("公文"),
             "document": document,
-            "can_generate": document is None
-            and allowed(s.document_generate_check, user=request.user, source=found),
+            "can_generate": document is None and allowed(s.document_generate_check, user=request.user, source=found),
             "refusal": refusal,
             "pdf_available": soffice() is not None,
             "history": history,

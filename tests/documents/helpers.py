@@ -42,7 +42,9 @@ def clue(w, *, transferred: bool = True, inspection=None):
 
 
 def supervision(w, inspection, kind: str = "notice", content: str = "整改进度滞后"):
-    return rs.supervision_record(user=w.office, inspection=inspection, kind=kind, acted_on=D(2026, 6, 1), content=content)
+    return rs.supervision_record(
+        user=w.office, inspection=inspection, kind=kind, acted_on=D(2026, 6, 1), content=content
+    )
 
 
 def texts(data: bytes) -> list[str]:

@@ -9,12 +9,12 @@ from django.utils import timezone
 from docx import Document as read_docx
 from docx.shared import Pt, RGBColor
 
+from campaigns import services as cs
 from documents import services as ds
 from documents.models import Document, DocumentCounter, DocumentKind
 from documents.selectors import document_source
 from findings import services as fs
 from tests.documents.helpers import clue, feedback_inspection, notice, supervision, texts
-from campaigns import services as cs
 from tests.world import D, approve, draft_problem, on_site
 
 pytestmark = pytest.mark.django_db
