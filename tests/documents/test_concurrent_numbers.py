@@ -5,16 +5,15 @@ the same moment give one document.
 SQLite serialises every write on the whole file, so there is nothing to race there; the
 numbering itself is tested on both databases in test_generate.py."""
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from documents import services as ds
 from documents.models import Document, DocumentCounter, DocumentKind
 from documents.selectors import document_source
 from tests.documents.helpers import supervision
+from tests.findings.test_concurrent_edits import race  # real threads, one connection each
 from tests.world import build_world, fed_back
 
 pytestmark = [
@@ -22,27 +21,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL only (CI's second run)"),
 ]
 N = 8
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome under test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_simultaneous_allocations_give_one_to_n_without_gap_or_repeat():
@@ -53,7 +31,7 @@ def test_simultaneous_allocations_give_one_to_n_without_gap_or_repeat():
         with transaction.atomic():
             return ds.document_number_allocate(issuer=w.city, kind=DocumentKind.REMINDER, year=year)
 
-    results = race([allocate] * N)
+    results = race(*[allocate] * N)
     assert sorted(results) == list(range(1, N + 1)), results
     assert DocumentCounter.objects.get(issuer=w.city, kind=DocumentKind.REMINDER, year=year).last == N
 
@@ -66,7 +44,7 @@ def test_simultaneous_documents_for_different_records_are_numbered_one_to_n():
     def generate(action):
         return lambda: ds.document_generate(user=w.office, source=document_source(w.office, "supervision", action.pk))
 
-    results = race([generate(a) for a in actions])
+    results = race(*[generate(a) for a in actions])
     assert all(isinstance(r, Document) for r in results), results
     assert sorted(r.number for r in results) == list(range(1, N + 1))
     assert Document.objects.filter(kind=DocumentKind.SUPERVISION_NOTICE).count() == N
@@ -79,7 +57,7 @@ def test_two_clicks_at_once_on_one_record_give_one_document():
     def generate():
         return ds.document_generate(user=w.office, source=document_source(w.office, "inspection", inspection.pk))
 
-    first, second = race([generate, generate])
+    first, second = race(generate, generate)
     assert isinstance(first, Document) and isinstance(second, Document), (first, second)
     assert first.pk == second.pk and first.number == 1
     assert DocumentCounter.objects.get(kind=DocumentKind.FEEDBACK).last == 1
