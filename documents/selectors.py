@@ -24,7 +24,7 @@ from .rendering import KIND_OF_SUPERVISION
 
 @dataclass
 class Source:
-    """The record a document is issued for, as a URL names it (`notice`, `inspection`, …)."""
+    """The record a document is issued for, as a URL names it (`immediate-notice`, `inspection`, …)."""
 
     slug: str
     record: ImmediateNotice | Inspection | SupervisionAction | Clue
@@ -33,7 +33,7 @@ class Source:
 
     @property
     def document_field(self) -> str:
-        return {"notice": "notice", "supervision": "supervision", "clue": "clue"}.get(self.slug, "inspection")
+        return {"immediate-notice": "notice", "supervision": "supervision", "clue": "clue"}.get(self.slug, "inspection")
 
 
 _INSPECTION = ("round__term__committee", "team", "organization")
@@ -45,7 +45,7 @@ def _prefixed(prefix: str) -> list[str]:
 
 def document_source(user: User, slug: str, pk: int) -> Source:
     """The record, if this user may see it; otherwise 404 (as its own page answers)."""
-    if slug == "notice":
+    if slug == "immediate-notice":
         notice = _get(notices_visible_to(user).select_related("problem", *_prefixed("problem__inspection__")), pk)
         return Source(slug, notice, notice.problem.inspection, DocumentKind.IMMEDIATE_NOTICE)
     if slug == "inspection":

@@ -101,7 +101,7 @@ def document_download(request, pk, fmt):
 
 def _record_url(found) -> str:
     """The page of the record the document is issued for."""
-    if found.slug == "notice":
+    if found.slug == "immediate-notice":
         return reverse("rectification:problem_detail", args=[found.record.problem_id])
     if found.slug == "clue":
         return reverse("findings:clue_detail", args=[found.record.pk])
@@ -114,7 +114,7 @@ def _name(document: Document) -> str:
 
 
 def _page_of(document: Document) -> str:
-    for slug in ("notice", "supervision", "clue"):
-        if getattr(document, f"{slug}_id"):
-            return _page_url(slug, getattr(document, f"{slug}_id"))
+    for field, slug in (("notice", "immediate-notice"), ("supervision", "supervision"), ("clue", "clue")):
+        if getattr(document, f"{field}_id"):
+            return _page_url(slug, getattr(document, f"{field}_id"))
     return _page_url("inspection", document.inspection_id)

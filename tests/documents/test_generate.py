@@ -134,7 +134,7 @@ def test_an_office_template_replaces_the_shipped_one(world, settings, tmp_path):
 
 def test_the_notice_the_clue_letter_and_a_warning_say_what_their_records_say(world):
     n = notice(world)
-    paragraphs = texts(generate(world.office, "notice", n).file.read())
+    paragraphs = texts(generate(world.office, "immediate-notice", n).file.read())
     assert paragraphs[1] == f"清巡办立改〔{YEAR}〕1号" and "立行立改通知书" in paragraphs
     assert "食堂账目混乱。" in paragraphs and "立即清理食堂账目" in paragraphs and "建立台账" in paragraphs
     assert "请于2026年3月30日前完成整改，并将整改情况书面报送清河市委第一巡察组。" in paragraphs
@@ -160,7 +160,7 @@ def test_records_not_in_a_state_for_a_document_are_refused_with_a_reason(world):
         generate(world.office, "clue", clue(world, transferred=False, inspection=inspection))
     fs.problem_withdraw(user=world.team_leader, problem=n.problem, reason="经核实不属实")
     with pytest.raises(ValidationError, match="该问题已撤销，不能生成立行立改通知书"):
-        generate(world.office, "notice", n)
+        generate(world.office, "immediate-notice", n)
     assert not Document.objects.exists() and not DocumentCounter.objects.filter(last__gt=0).exists()
 
 

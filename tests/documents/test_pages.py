@@ -112,8 +112,8 @@ def test_the_clue_letter_reaches_its_handler_never_the_unit_and_each_read_is_log
 def test_the_notice_is_for_the_team_side_only(client, world):
     n = notice(world)
     login(client, world.office)
-    assert f'href="/documents/notice/{n.pk}/"' in client.get(f"/problems/{n.problem_id}/").content.decode()
-    client.post(f"/documents/notice/{n.pk}/generate/")
+    assert f'href="/documents/immediate-notice/{n.pk}/"' in client.get(f"/problems/{n.problem_id}/").content.decode()
+    client.post(f"/documents/immediate-notice/{n.pk}/generate/")
     doc = Document.objects.get()
     login(client, world.team_member)
     assert client.get(f"/documents/issued/{doc.pk}/docx/").status_code == 200

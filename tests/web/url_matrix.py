@@ -198,7 +198,7 @@ ADDRESSES: dict[str, Addresses] = {
 # (slug, model key, label): a fed-back inspection, a notice, a reminder and a transferred clue of place A.
 DOCUMENT_SOURCES = (
     ("inspection", "inspections", "A.I"),
-    ("notice", "notices", "A.notice"),
+    ("immediate-notice", "notices", "A.notice"),
     ("supervision", "supervision_actions", "A.supervision"),
     ("clue", "clues", "A.c_disc"),
 )
