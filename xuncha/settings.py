@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "campaigns",
     "findings",
     "rectification",
+    "documents",
     "reports",
 ]
 
@@ -210,6 +211,15 @@ STORAGES = {
 # that check access, never by MEDIA_URL.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Official documents (公文) -----------------------------------------------------------
+# A folder of .docx templates that replace the shipped ones of the same name (documents/
+# templates_docx/); unset: the shipped ones. LibreOffice converts documents to PDF where found.
+DOCUMENT_TEMPLATE_DIR = env_str("DOCUMENT_TEMPLATE_DIR")
+if DOCUMENT_TEMPLATE_DIR and not Path(DOCUMENT_TEMPLATE_DIR).is_dir():
+    raise ImproperlyConfigured(f"DOCUMENT_TEMPLATE_DIR={DOCUMENT_TEMPLATE_DIR} is not a folder")
+SOFFICE_PATH = env_str("SOFFICE_PATH", "soffice")
+SOFFICE_TIMEOUT_SECONDS = env_int("SOFFICE_TIMEOUT_SECONDS", 120)
 
 # --- Celery ---------------------------------------------------------------------------
 # Unset: tasks run in-process and eagerly (the embedded default). For real use a Redis or

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("findings.urls")),
     path("", include("rectification.urls")),
+    path("", include("documents.urls")),
     path("", include("accounts.urls")),
 ]

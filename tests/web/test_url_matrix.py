@@ -111,6 +111,52 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "POST": "login: anonymous | 403: *",
         },
     },
+    "documents:document_download": {
+        "clue.docx": {
+            "GET": "200: discipline leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: discipline leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "feedback.docx": {
+            "GET": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+    },
+    "documents:document_generate": {
+        "A.I": {
+            "GET": "login: anonymous | 405: *",
+            "POST": "302: office | 403: leader liaison office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.c_disc": {
+            "GET": "login: anonymous | 405: *",
+            "POST": "302: office | 403: discipline leader office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.notice": {
+            "GET": "login: anonymous | 405: *",
+            "POST": "302: office | 403: leader office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.supervision": {
+            "GET": "login: anonymous | 405: *",
+            "POST": "302: office | 403: leader liaison office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+    },
+    "documents:document_page": {
+        "A.I": {
+            "GET": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.c_disc": {
+            "GET": "200: discipline leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: discipline leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.notice": {
+            "GET": "200: leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: leader office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+        "A.supervision": {
+            "GET": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+            "POST": "200: leader liaison office office_a team_deputy team_leader team_member | login: anonymous | 404: *",
+        },
+    },
     "findings:clue_create": {
         "A.K": {
             "GET": "200: office office_a team_deputy team_leader team_member | 403: leader | login: anonymous | 404: *",
@@ -643,6 +689,7 @@ GROUPS = {
     ),
     "findings": ("findings:",),
     "rectification": ("rectification:",),
+    "documents": ("documents:",),
 }
 
 

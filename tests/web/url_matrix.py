@@ -15,6 +15,9 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from documents.models import Document
+from documents.selectors import document_source
+from documents.services import document_generate
 from reports.imports.kinds import KINDS
 from reports.ledgers import LEDGERS
 from reports.models import ExportJob
@@ -47,6 +50,8 @@ class Fixtures:
     scene: Scene
     job_done: ExportJob
     job_running: ExportJob
+    feedback_letter: Document
+    clue_letter: Document
 
 
 def make_fixtures(scene: Scene) -> Fixtures:
@@ -56,7 +61,13 @@ def make_fixtures(scene: Scene) -> Fixtures:
     )
     done.file.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     running = ExportJob.objects.create(user=office, ledger="problems", status=ExportJob.Status.RUNNING)
-    return Fixtures(scene=scene, job_done=done, job_running=running)
+    # Issued documents (the generate rows then find these records already issued: POST hands
+    # the same document back, so the office's answer is a redirect to its page).
+    letters = [
+        document_generate(user=office, source=document_source(office, slug, pk(scene, key, label)))
+        for slug, key, label in (DOCUMENT_SOURCES[0], DOCUMENT_SOURCES[3])
+    ]
+    return Fixtures(scene=scene, job_done=done, job_running=running, feedback_letter=letters[0], clue_letter=letters[1])
 
 
 def pk(scene: Scene, model_key: str, label: str) -> int:
@@ -182,7 +193,26 @@ ADDRESSES: dict[str, Addresses] = {
     "rectification:handover_close": record("/handover/{pk}/close/", "handover_items", "A.handover"),
     "rectification:supervision_list": fixed("/supervision/"),
     "rectification:unit_home": fixed("/my-unit/"),
+    # Official documents: the page of each kind of record, and the issued files
+    "documents:document_page": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/"),
+    "documents:document_generate": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/generate/"),
+    "documents:document_download": lambda f: {
+        "feedback.docx": f"/documents/issued/{f.feedback_letter.pk}/docx/",
+        "clue.docx": f"/documents/issued/{f.clue_letter.pk}/docx/",
+    },
 }
+
+# (slug, model key, label): a fed-back inspection, a notice, a reminder and a transferred clue of place A.
+DOCUMENT_SOURCES = (
+    ("inspection", "inspections", "A.I"),
+    ("immediate-notice", "notices", "A.notice"),
+    ("supervision", "supervision_actions", "A.supervision"),
+    ("clue", "clues", "A.c_disc"),
+)
+
+
+def _document_addresses(f: "Fixtures", fmt: str) -> dict[str, str]:
+    return {label: fmt.format(slug=slug, pk=pk(f.scene, key, label)) for slug, key, label in DOCUMENT_SOURCES}
 
 
 def classify(response) -> str:
