@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv worker migrate seed clean serve load bench
+.PHONY: run test test-only lint venv dev-venv worker migrate seed clean serve load bench
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## Lint, then the whole suite (SQLite unless DATABASE_URL is set).
-test: dev-venv lint
-	$(BIN)/python -m pytest
+## Lint, then the whole suite (SQLite unless DATABASE_URL is set) over TEST_WORKERS processes
+## (pytest-xdist; default one per core, at most 4; TEST_WORKERS=0 runs it in this process).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+test: lint test-only
+
+## The suite alone, without lint (CI's second database).
+test-only: dev-venv
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: dev-venv
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.e2e import SCREENSHOTS
 from tests.world import build_world
 
 
@@ -18,3 +19,25 @@ def world(db):
 def media_root(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session):
+    """End-to-end screenshots of an earlier run go before any test starts: in the main process only, since
+    under pytest-xdist each worker process saves its own tests' screenshots beside the others'."""
+    if not _is_xdist_worker(session.config):
+        for old in SCREENSHOTS.glob("*.png"):
+            old.unlink()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _is_xdist_worker(config):
+        return
+    saved = sorted(SCREENSHOTS.glob("*.png"), key=lambda path: path.stat().st_mtime)
+    if saved:
+        terminalreporter.write_sep("-", f"end-to-end screenshots ({len(saved)})")
+        for path in saved:
+            terminalreporter.write_line(str(path))

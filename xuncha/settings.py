@@ -135,8 +135,20 @@ except Exception as exc:  # dj_database_url raises several types for a malformed
 if DATABASES["default"]["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must name SQLite or PostgreSQL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    _sqlite.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # Write-ahead log: a reader never waits for the writer nor fails on its lock; writers
+        # queue behind one another for up to `timeout` seconds. IMMEDIATE takes the write lock
+        # when a transaction begins, so two transactions never deadlock upgrading a read lock
+        # (which SQLite answers at once with "database is locked", whatever the timeout).
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+    }
+    # Tests get a file beside it, not SQLite's shared-cache memory database, whose table locks
+    # fail at once between the test thread and a worker or live-server thread (docs/decisions.md).
+    DATABASES["default"]["TEST"] = {"NAME": str(_sqlite.with_name(f"test-{_sqlite.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import SCREENSHOTS
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,10 +29,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
 TIMEOUT_MS = 15_000
 
-_saved: list[Path] = []
 _restore_key = pytest.StashKey[tuple]()
 _report_key = pytest.StashKey[dict]()
 
@@ -59,8 +59,6 @@ def browser():
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -166,7 +164,6 @@ def login(request, browser, live_server, django_db_serialized_rollback):
 def _save(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    _saved.append(path)
     print(f"screenshot: {path}")
     return path
 
@@ -206,10 +203,3 @@ def pytest_runtest_teardown(item, nextitem):
                 for alias, contents in rows.items():
                     call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
                     connections[alias].creation.deserialize_db_from_string(contents)
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _saved:
-        terminalreporter.write_sep("-", f"end-to-end screenshots ({len(_saved)})")
-        for path in _saved:
-            terminalreporter.write_line(str(path))

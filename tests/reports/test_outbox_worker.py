@@ -179,15 +179,31 @@ def test_a_worker_killed_mid_export_leaves_the_job_and_the_next_one_writes_the_f
     assert Job.objects.filter(task="reports.run_export", args=[job.pk]).exists()
 
     workers()
-    wait_for(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE, "the export was not redone")
+    # The relay deletes the outbox row after the task has returned, so DONE alone is seen a
+    # moment before the row goes: wait for both.
+    wait_for(
+        lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE and not Job.objects.exists(),
+        "the export was not redone",
+    )
     job.refresh_from_db()
-    assert job.written == 3 and job.file and not Job.objects.exists()
+    assert job.written == 3 and job.file
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below Linux's ephemeral range (32768–60999), each test worker its own block.
+
+    A port the kernel handed out (bind to 0, then close) could be handed to anyone else while
+    this test's Redis is stopped, and the restart would fail; no bind to 0 ever lands here."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = 21000 + 100 * worker
+    for port in range(first, first + 100):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {first}–{first + 99} for a throw-away redis-server")
 
 
 class Redis:
