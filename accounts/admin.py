@@ -4,8 +4,8 @@ a user or a role is deactivated, never deleted."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from xuncha.admin_base import NoDeleteInline, XunchaAdmin
-
+from . import services
+from .admin_base import NoDeleteInline, XunchaAdmin
 from .models import RoleAssignment, User, UserSession
 
 # What only a superuser may grant: otherwise staff with user rights could raise their own.
@@ -60,6 +60,9 @@ class RoleAssignmentAdmin(XunchaAdmin):
     list_filter = ("role", "is_active")
     autocomplete_fields = ("user", "organization")
     date_hierarchy = "granted_at"
+
+    def create(self, *, request, obj):
+        return services.role_grant(user=request.user, grantee=obj.user, role=obj.role, organization=obj.organization)
 
 
 @admin.register(UserSession)

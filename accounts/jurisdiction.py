@@ -4,6 +4,7 @@ Each app's `selectors.py` builds its `<things>_visible_to(user)` from these path
 question "may this user see this record" has one answer everywhere.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from .models import Role, User
@@ -43,3 +44,14 @@ def path_q(field: str, paths: list[str]) -> Q:
     for path in paths:
         q |= Q(**{f"{field}__startswith": path})
     return q
+
+
+def manages(user: User, organization) -> bool:
+    """The user is office staff with `organization` (anything with a materialized `path`)
+    inside their jurisdiction."""
+    return any(organization.path.startswith(p) for p in subtree_paths(user, Role.OFFICE_ADMIN))
+
+
+def require_manager(user: User, organization) -> None:
+    if not manages(user, organization):
+        raise PermissionDenied(f"您不是{organization.name}的巡察办工作人员，无权进行此操作。")

@@ -1,4 +1,5 @@
-"""Writes of accounts: recording a user's login sessions and ending them.
+"""Writes of accounts: recording a user's login sessions and ending them; granting and
+revoking roles.
 
 Ending a session deletes both the Django session (the browser holding its cookie is signed out
 on its next request) and its UserSession row."""
@@ -10,7 +11,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import User, UserSession
+from xuncha.records import record_save
+
+from .jurisdiction import manages
+from .models import Role, RoleAssignment, User, UserSession
 from .network import client_ip
 from .selectors import session_store, sessions_live_cutoffs
 from .sessions import LOGIN_AT, SEEN_AT, TOUCH_SECONDS, now_ts
@@ -111,3 +115,55 @@ def password_change(*, request: HttpRequest, form) -> User:
             UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
         sessions_end_others(user=user, current_key=new_key)
     return user
+
+
+# --- Role grants -----------------------------------------------------------------------------
+# Rights live in role assignments (DESIGN.md §1). Office staff grant and revoke roles inside
+# their own jurisdiction; only a superuser grants on an organization nobody manages for them.
+
+
+def _require_grantor(user: User, organization) -> None:
+    if not user.is_superuser and not manages(user, organization):
+        raise PermissionDenied(f"{organization.name}不在您的管辖范围内，不能在其上授予或撤销角色。")
+
+
+@transaction.atomic
+def role_grant(*, user: User, grantee: User, role: str, organization) -> RoleAssignment:
+    """Grant `role` on `organization` and its subtree; an earlier revoked grant is restored."""
+    _require_grantor(user, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知的角色：{role}。"})
+    if not grantee.is_active:
+        raise ValidationError({"user": f"账号{grantee}已停用，不能授予角色。"})
+    if grantee.is_superuser and not user.is_superuser:
+        raise PermissionDenied("只有系统管理员可以调整系统管理员的角色。")
+    if not getattr(organization, "is_active", True):
+        raise ValidationError({"organization": f"{organization.name}已撤销，不能在其上授予角色。"})
+    existing = RoleAssignment.objects.select_for_update().filter(user=grantee, role=role, organization=organization)
+    assignment = existing.first()
+    label = Role(role).label
+    if assignment is not None and assignment.is_active:
+        raise ValidationError(f"{grantee}已在{organization.name}担任“{label}”，无需重复授予。")
+    if assignment is None:
+        assignment = RoleAssignment(user=grantee, role=role, organization=organization)
+        record_save(assignment, user=user, reason="授予角色")
+    else:
+        assignment.is_active = True
+        record_save(assignment, user=user, reason="恢复角色")
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user: User, assignment: RoleAssignment) -> RoleAssignment:
+    """Deactivate a grant (never deleted: history keeps who held what, and when)."""
+    _require_grantor(user, assignment.organization)
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_active:
+        raise ValidationError("该角色授权已撤销。")
+    if assignment.user_id == user.pk and assignment.role == Role.OFFICE_ADMIN and not user.is_superuser:
+        raise ValidationError("不能撤销自己的巡察办工作人员角色，请由上级巡察办或系统管理员办理。")
+    if assignment.user.is_superuser and not user.is_superuser:
+        raise PermissionDenied("只有系统管理员可以调整系统管理员的角色。")
+    assignment.is_active = False
+    record_save(assignment, user=user, reason="撤销角色")
+    return assignment

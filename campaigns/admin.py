@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from xuncha.admin_base import (
+from accounts.admin_base import (
     DomainRecordAdmin,
     NoDeleteInline,
     ScopedRelatedFilter,
@@ -60,6 +60,11 @@ class TermAdmin(XunchaAdmin):
     autocomplete_fields = ("committee",)
     date_hierarchy = "start_date"
 
+    def create(self, *, request, obj):
+        return services.term_create(
+            user=request.user, committee=obj.committee, name=obj.name, start_date=obj.start_date, end_date=obj.end_date
+        )
+
 
 @admin.register(Round)
 class RoundAdmin(XunchaAdmin):
@@ -72,6 +77,11 @@ class RoundAdmin(XunchaAdmin):
     autocomplete_fields = ("term",)
     date_hierarchy = "start_date"
     workflow_fields = ("status", "end_date")
+
+    def create(self, *, request, obj):
+        return services.round_create(
+            user=request.user, term=obj.term, name=obj.name, start_date=obj.start_date, number=obj.number
+        )
 
 
 class ConflictDeclarationInline(NoDeleteInline):
@@ -90,6 +100,19 @@ class PersonAdmin(XunchaAdmin):
     list_filter = ("source", "is_active")
     autocomplete_fields = ("user", "employer", "home_district")
     inlines = [ConflictDeclarationInline]
+
+    def create(self, *, request, obj):
+        return services.person_create(
+            user=request.user,
+            employer=obj.employer,
+            name=obj.name,
+            source=obj.source,
+            home_district=obj.home_district,
+            position=obj.position,
+            phone=obj.phone,
+            account=obj.user,
+            is_active=obj.is_active,
+        )
 
 
 @admin.register(ConflictDeclaration)
@@ -128,6 +151,9 @@ class TeamAdmin(XunchaAdmin):
     autocomplete_fields = ("round",)
     fixed_fields = ("round",)
     inlines = [TeamMemberInline]
+
+    def create(self, *, request, obj):
+        return services.team_create(user=request.user, round=obj.round, name=obj.name, number=obj.number)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not TeamMember:

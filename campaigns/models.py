@@ -1,5 +1,7 @@
 """Organizations, terms, rounds, the cadre pool, teams and inspections (DESIGN.md §2.1–2.3)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -82,6 +84,13 @@ class Organization(models.Model):
             # index alone is not usable for LIKE under a non-C collation.
             models.Index(fields=["path"], name="org_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["level", "is_active"], name="org_level_active_idx"),
+            # The committees under a committee (organizations_in_scope_of): a few hundred rows.
+            models.Index(
+                fields=["path"],
+                name="org_committee_path_idx",
+                condition=Q(is_committee=True),
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(depth__gte=1), name="org_depth_positive"),
@@ -251,6 +260,23 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def _prefetched_members(self):
+        """The members when a caller prefetched `members__person` (a bulk step over many
+        papers of one team), else None: one query per team instead of one per paper."""
+        return self._prefetched_objects_cache.get("members") if hasattr(self, "_prefetched_objects_cache") else None
+
+    def role_of(self, user_id: int) -> str | None:
+        members = self._prefetched_members()
+        if members is not None:
+            return next((m.role for m in members if m.person.user_id == user_id), None)
+        return self.members.filter(person__user_id=user_id).values_list("role", flat=True).first()
+
+    def has_deputy(self) -> bool:
+        members = self._prefetched_members()
+        if members is not None:
+            return any(m.role == TeamRole.DEPUTY for m in members)
+        return self.members.filter(role=TeamRole.DEPUTY).exists()
+
 
 class TeamRole(models.TextChoices):
     LEADER = "leader", _("组长")
@@ -299,6 +325,12 @@ class InspectionStatus(models.TextChoices):
 WENT_ON_SITE = (InspectionStatus.ON_SITE, InspectionStatus.LEFT, InspectionStatus.FED_BACK, InspectionStatus.CLOSED)
 
 
+def new_public_token() -> str:
+    """The slug of an inspection's public page (码上巡察): 128 random bits, so that the page of
+    an inspection cannot be found from another one's or by counting."""
+    return secrets.token_urlsafe(16)
+
+
 class Inspection(DomainRecord):
     """One team inspecting one organization in one round, in one mode."""
 
@@ -324,6 +356,12 @@ class Inspection(DomainRecord):
     onsite_end = models.DateField(_("撤离日期"), null=True, blank=True)
     feedback_date = models.DateField(_("反馈日期"), null=True, blank=True)
     rectification_deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    # The announcement published while on site (码上巡察): where the public reaches the team.
+    public_token = models.CharField(
+        _("公开页面标识"), max_length=32, unique=True, default=new_public_token, editable=False
+    )
+    public_phone = models.CharField(_("受理电话"), max_length=50, blank=True)
+    public_mailbox = models.CharField(_("邮政信箱"), max_length=200, blank=True)
 
     objects = LiveQuerySet.as_manager()
 

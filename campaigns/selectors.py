@@ -4,7 +4,9 @@ Every `<things>_visible_to(user)` is the only door to its table for a user (DESI
 `inspection_scope_q` is the shared rule for everything that hangs off an inspection.
 """
 
+from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.jurisdiction import FULL_READ_ROLES, holds, organization_ids, path_q, subtree_paths
@@ -126,16 +128,11 @@ def conflicts_visible_to(user: User) -> QuerySet[ConflictDeclaration]:
 # --- Questions services ask before acting ----------------------------------------------
 
 
-def manages(user: User, organization: Organization) -> bool:
-    """The user is office staff with `organization` inside their jurisdiction."""
-    return any(organization.path.startswith(p) for p in subtree_paths(user, Role.OFFICE_ADMIN))
-
-
 def team_role(user: User, team: Team) -> str | None:
     """The user's role on the team (组长/副组长/组员), or None if they do not sit on it."""
     if not holds(user, Role.INSPECTOR):
         return None
-    return TeamMember.objects.filter(team=team, person__user=user).values_list("role", flat=True).first()
+    return team.role_of(user.pk)
 
 
 def is_liaison_of(user: User, organization: Organization) -> bool:
@@ -156,14 +153,35 @@ def organizations_in_scope(term: Term) -> QuerySet[Organization]:
 
 
 def organizations_in_scope_of(terms: list[Term]) -> QuerySet[Organization]:
-    """What several terms' committees must inspect together (each its own part)."""
+    """What several terms' committees must inspect together (each its own part): below each
+    committee, down to and including the next committees.
+
+    A committee with no committee below it owns its whole subtree (one indexed LIKE). One with
+    committees below is walked down the tree, stopping at committees (a recursive CTE over
+    `parent`, from which every path is made): it reads only its own part, where excluding
+    each lower committee's subtree by path read the whole subtree (77 ms for the province
+    committee, whose part is 84 units of 98,000)."""
+    committees = {t.committee for t in terms}
+    if not committees:
+        return Organization.objects.none()
+    below = Organization.objects.filter(path_q("path", [c.path for c in committees]), is_committee=True)
+    paths = list(below.values_list("path", flat=True))
     q = Q(pk__in=[])
-    for committee in {t.committee for t in terms}:
-        lower = Organization.objects.filter(path__startswith=committee.path, is_committee=True).exclude(pk=committee.pk)
-        own = Q(path__startswith=committee.path) & ~Q(pk=committee.pk)
-        for path in lower.values_list("path", flat=True):
-            own &= ~Q(path__startswith=path) | Q(path=path)
-        q |= own
+    walked = []
+    for committee in committees:
+        if any(p.startswith(committee.path) and p != committee.path for p in paths):
+            walked.append(committee.pk)
+        else:
+            q |= Q(path__startswith=committee.path) & ~Q(pk=committee.pk)
+    if walked:
+        table = connection.ops.quote_name(Organization._meta.db_table)
+        walk = (
+            f"WITH RECURSIVE part(id, is_committee) AS ("
+            f"SELECT id, is_committee FROM {table} WHERE parent_id IN ({', '.join(['%s'] * len(walked))}) "
+            f"UNION ALL SELECT o.id, o.is_committee FROM {table} o JOIN part ON o.parent_id = part.id "
+            f"WHERE NOT part.is_committee) SELECT id FROM part"
+        )
+        q |= Q(pk__in=RawSQL(walk, sorted(walked)))
     return Organization.objects.filter(q, is_active=True)
 
 

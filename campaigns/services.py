@@ -1,4 +1,4 @@
-"""Writes for organizations, plans, teams and the life of an inspection up to leaving the site.
+"""Writes for organizations, terms and rounds, the cadre pool, teams and the life of an inspection up to leaving the site.
 
 Each service is one transaction, keyword-only, and refuses an illegal step with a Chinese
 message: `ValidationError` for a wrong state or bad input, `PermissionDenied` for a user
@@ -10,8 +10,9 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts.jurisdiction import manages, require_manager
 from accounts.models import User
-from xuncha.records import lock, not_in_future, record_save, record_withdraw, require_live
+from xuncha.records import check_version, lock, next_number, not_in_future, record_save, record_withdraw, require_live
 
 from .models import (
     CadreSource,
@@ -19,24 +20,19 @@ from .models import (
     InspectionMode,
     InspectionStatus,
     Organization,
+    OrgLevel,
     Person,
     Round,
     RoundStatus,
     Team,
     TeamMember,
     TeamRole,
+    Term,
     path_segment,
     path_segment_number,
 )
 from .recusal import recusal_conflicts
-from .selectors import manages, team_role
-
-NOT_YOURS = "您不是{org}的巡察办工作人员，无权进行此操作。"
-
-
-def require_manager(user: User, organization: Organization) -> None:
-    if not manages(user, organization):
-        raise PermissionDenied(NOT_YOURS.format(org=organization.name))
+from .selectors import team_role
 
 
 def require_team_or_manager(user: User, inspection: Inspection, *team_roles: str) -> str | None:
@@ -110,7 +106,126 @@ def organization_dissolve(*, user: User, organization: Organization, dissolved_o
     return organization
 
 
+# --- Terms and rounds ------------------------------------------------------------------------
+
+
+def _required(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: f"请填写{label}。"})
+    return value
+
+
+@transaction.atomic
+def term_create(
+    *, user: User, committee: Organization, name: str, start_date: datetime.date, end_date: datetime.date
+) -> Term:
+    """A committee's term (届): everything under it is to be inspected once before it ends."""
+    require_manager(user, committee)
+    committee = lock(committee)  # serialises the committee's terms
+    name = _required(name, "name", "届次名称")
+    if not committee.is_committee:
+        raise ValidationError({"committee": f"{committee.name}不是开展巡察的党委，不能设置届次。"})
+    if not committee.is_active:
+        raise ValidationError({"committee": f"{committee.name}已撤销，不能设置届次。"})
+    if end_date <= start_date:
+        raise ValidationError({"end_date": "结束日期须晚于开始日期。"})
+    if committee.terms.filter(name=name).exists():
+        raise ValidationError({"name": f"{committee.name}已有名为“{name}”的届次。"})
+    # Two terms may meet on a day (the old one's last, the new one's first), never overlap more.
+    clash = committee.terms.filter(start_date__lt=end_date, end_date__gt=start_date).first()
+    if clash is not None:
+        raise ValidationError(
+            f"与{clash.name}（{clash.start_date}至{clash.end_date}）时间重叠，一个党委同一时间只有一届。"
+        )
+    term = Term(committee=committee, name=name, start_date=start_date, end_date=end_date)
+    record_save(term, user=user)
+    return term
+
+
+@transaction.atomic
+def round_create(*, user: User, term: Term, name: str, start_date: datetime.date, number: int | None = None) -> Round:
+    """A round (轮) of the term, planned; the first team's arrival sets it in progress."""
+    require_manager(user, term.committee)
+    term = lock(term)  # serialises the numbering of its rounds
+    name = _required(name, "name", "轮次名称")
+    if not term.start_date <= start_date <= term.end_date:
+        raise ValidationError({"start_date": f"开始日期须在{term.name}之内（{term.start_date}至{term.end_date}）。"})
+    number = number or next_number(term.rounds.all())
+    if number < 1:
+        raise ValidationError({"number": "轮次须为正整数。"})
+    if term.rounds.filter(number=number).exists():
+        raise ValidationError({"number": f"{term.name}已有第{number}轮。"})
+    round = Round(term=term, number=number, name=name, start_date=start_date)
+    record_save(round, user=user)
+    return round
+
+
+# --- The cadre pool --------------------------------------------------------------------------
+
+# `account` is the cadre's login (Person.user): `user` is, as everywhere, the acting user.
+PERSON_FIELDS = ("name", "employer", "home_district", "position", "source", "phone", "account", "is_active")
+
+
+def _person_fields(fields: dict, service: str) -> dict:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"{service}: unknown fields {sorted(unknown)}")
+    return {("user" if k == "account" else k): v for k, v in fields.items()}
+
+
+def _check_person(user: User, person: Person) -> None:
+    require_manager(user, person.employer)
+    person.name = _required(person.name, "name", "姓名")
+    if person.source not in CadreSource.values:
+        raise ValidationError({"source": "请选择干部来源。"})
+    if person.home_district is not None and person.home_district.level != OrgLevel.DISTRICT:
+        raise ValidationError({"home_district": f"{person.home_district.name}不是区县，请选择所在区县。"})
+    if person.user_id and Person.objects.filter(user_id=person.user_id).exclude(pk=person.pk).exists():
+        raise ValidationError({"user": f"账号{person.user}已关联另一名干部。"})
+
+
+@transaction.atomic
+def person_create(*, user: User, employer: Organization, name: str, source: str, **fields) -> Person:
+    """A cadre into the pool (巡察人才库), employed inside the user's jurisdiction."""
+    person = Person(employer=employer, name=name, source=source, **_person_fields(fields, "person_create"))
+    _check_person(user, person)
+    record_save(person, user=user)
+    return person
+
+
+@transaction.atomic
+def person_update(*, user: User, person: Person, reason: str = "", **changes) -> Person:
+    """Correct a cadre's record; a move to another employer needs both sides' office."""
+    changes = _person_fields(changes, "person_update")
+    require_manager(user, person.employer)
+    person = lock(person)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    _check_person(user, person)
+    record_save(person, user=user, reason=reason or "修改干部信息")
+    return person
+
+
 # --- Teams --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(*, user: User, round: Round, name: str, number: int | None = None) -> Team:
+    """A team (巡察组) of the round; members are added with `team_member_add`."""
+    require_manager(user, round.term.committee)
+    round = lock(round)  # serialises the numbering of its teams
+    name = _required(name, "name", "巡察组名称")
+    if round.status == RoundStatus.CLOSED:
+        raise ValidationError({"round": f"{round.name}已结束，不能再组建巡察组。"})
+    number = number or next_number(round.teams.all())
+    if number < 1:
+        raise ValidationError({"number": "组号须为正整数。"})
+    if round.teams.filter(number=number).exists():
+        raise ValidationError({"number": f"{round.name}已有第{number}组。"})
+    team = Team(round=round, number=number, name=name)
+    record_save(team, user=user)
+    return team
 
 
 @transaction.atomic
@@ -231,6 +346,33 @@ def inspection_leave(*, user: User, inspection: Inspection, on: datetime.date) -
     inspection.onsite_end = on
     inspection.status = InspectionStatus.LEFT
     record_save(inspection, user=user, reason="撤离")
+    return inspection
+
+
+def inspection_qr_check(*, user: User, inspection: Inspection) -> None:
+    """Who is offered the public page's QR code on the inspection page: the office over the
+    unit and every team member. (The image itself is public: it encodes only the page's URL.)"""
+    require_team_or_manager(user, inspection)
+    require_live(inspection)
+
+
+def inspection_announcement_check(*, user: User, inspection: Inspection) -> None:
+    """Who publishes the inspection's announcement (公告: phone, mailbox, the public page's QR
+    code): the office over the unit and the team leader, as for entering and leaving."""
+    require_team_or_manager(user, inspection, TeamRole.LEADER)
+    require_live(inspection)
+
+
+@transaction.atomic
+def inspection_announcement_update(
+    *, user: User, inspection: Inspection, public_phone: str, public_mailbox: str, expected_version: int | None = None
+) -> Inspection:
+    inspection = lock(inspection)
+    inspection_announcement_check(user=user, inspection=inspection)
+    check_version(inspection, expected_version)
+    inspection.public_phone = public_phone.strip()
+    inspection.public_mailbox = public_mailbox.strip()
+    record_save(inspection, user=user, reason="修改公告联系方式")
     return inspection
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from accounts.jurisdiction import manages
 from accounts.models import Role
 from xuncha.forms import apply_errors
 from xuncha.listing import Column, ListPage, display
@@ -23,7 +24,6 @@ from .selectors import (
     LEADER_FIRST,
     current_term_for,
     inspections_visible_to,
-    manages,
     organizations_visible_to,
     persons_visible_to,
     rounds_visible_to,

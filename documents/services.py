@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.jurisdiction import manages
 from accounts.models import User
 from campaigns.models import InspectionStatus, Organization
-from campaigns.selectors import manages
 from findings.models import ClueStatus
 
 from . import rendering

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Q
 
-from xuncha.admin_base import DomainRecordAdmin, ScopedRelatedFilter, XunchaAdmin, related_column
+from accounts.admin_base import DomainRecordAdmin, ScopedRelatedFilter, XunchaAdmin, related_column
 
 from . import services
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     CommonProblem,
     ImmediateNotice,
     Petition,
+    PetitionAttachment,
     Problem,
     ProblemCategory,
     ReadLog,
@@ -94,6 +95,38 @@ class PetitionAdmin(ConfidentialAdmin):
 
     def withdraw(self, *, record, user, reason):
         return services.petition_withdraw(user=user, petition=record, reason=reason)
+
+
+@admin.register(PetitionAttachment)
+class PetitionAttachmentAdmin(XunchaAdmin):
+    """A public petition's attachments, listed only (the file is served by the checked view,
+    never through the admin); reading one is reading its petition."""
+
+    confidential = True
+    list_display = ("original_name", "petition", "content_type", "size", "uploaded_at")
+    list_select_related = ("petition",)
+    search_fields = ("original_name", "=sha256")
+    ordering = ("-id",)
+    exclude = ("file",)
+
+    @staticmethod
+    def visible_to(user):
+        return PetitionAttachment.objects.filter(petition__in=petitions_visible_to(user))
+
+    def log_read(self, request, object_id: str | None = None) -> None:
+        super().log_read(request, object_id)
+        if object_id is None:
+            log_export(user=request.user, model=Petition, rows=None, query=request.GET.urlencode(), via=ReadVia.ADMIN)
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            log_reads(user=request.user, records=[obj.petition], via=ReadVia.ADMIN)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProblemCategory)

@@ -69,6 +69,14 @@ class ReasonForm(XForm):
     reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SignOffForm(XForm):
+    step = forms.ChoiceField(
+        label=_("签署环节"),
+        choices=[("handler", _("承办人签字")), ("deputy", _("副组长审核")), ("leader", _("组长审定"))],
+        initial="leader",
+    )
+
+
 class DateOnlyForm(XForm):
     on = DateField(label=_("日期"))
 

@@ -1,5 +1,7 @@
 """Petitions, the problem taxonomy, problems with their sign-off, clues and sanctions (§2.4–2.5)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -42,6 +44,20 @@ class Petition(DomainRecord):
     handling = models.CharField(
         _("办理方式"), max_length=20, choices=PetitionHandling.choices, default=PetitionHandling.PENDING
     )
+    # Filled by the public form (码上巡察); a petition registered by the team leaves them empty.
+    category = models.ForeignKey(
+        "ProblemCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+        verbose_name=_("问题类别"),
+    )
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    receipt_number = models.CharField(_("回执号"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    # HMAC of the query code handed to the submitter (findings.services.public_petitions), never the code.
+    query_code_hash = models.CharField(_("查询码摘要"), max_length=128, blank=True, editable=False)
 
     objects = LiveQuerySet.as_manager()
 
@@ -59,6 +75,33 @@ class Petition(DomainRecord):
 
     def __str__(self) -> str:
         return f"信访件 {self.number}：{self.subject}"
+
+
+def petition_attachment_path(instance: "PetitionAttachment", filename: str) -> str:
+    # The uploaded name is never trusted: files are stored under a random name.
+    return f"petitions/{uuid.uuid4().hex}"
+
+
+class PetitionAttachment(models.Model):
+    """A file attached to a public petition; served only through a checked view."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("信访件")
+    )
+    file = models.FileField(_("文件"), upload_to=petition_attachment_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("信访附件")
+        verbose_name_plural = _("信访附件")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ProblemCategory(models.Model):

@@ -2,7 +2,7 @@
 answers it, its author clears it; a paper with a note not yet cleared cannot be signed."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,16 +19,35 @@ UNRESOLVED = (ReviewNoteStatus.OPEN, ReviewNoteStatus.ANSWERED)
 TEXT_MAX = 2000
 
 
+def unresolved_note_counts(problem_ids) -> dict[int, dict[str, int]]:
+    """Per paper, its notes still open and answered (one grouped query for any number of papers)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        ReviewNote.objects.filter(problem_id__in=problem_ids, status__in=UNRESOLVED)
+        .values_list("problem_id", "status")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    for problem_id, status, n in rows:
+        counts.setdefault(problem_id, {ReviewNoteStatus.OPEN: 0, ReviewNoteStatus.ANSWERED: 0})[status] = n
+    return counts
+
+
+def notes_refusal(counts: dict[str, int] | None) -> str | None:
+    """Why a paper with these unresolved notes cannot be signed, or None if it can."""
+    if not counts or not any(counts.values()):
+        return None
+    return (
+        f"该底稿尚有{sum(counts.values())}条审核意见未清除（待答复{counts[ReviewNoteStatus.OPEN]}条、"
+        f"待清除{counts[ReviewNoteStatus.ANSWERED]}条），须由提出人清除后才能签字。"
+    )
+
+
 def require_notes_cleared(problem: Problem) -> None:
     """Called by every sign-off step: no signature while a note is open or answered."""
-    counts = {ReviewNoteStatus.OPEN: 0, ReviewNoteStatus.ANSWERED: 0}
-    for status in problem.review_notes.filter(status__in=UNRESOLVED).values_list("status", flat=True):
-        counts[status] += 1
-    if any(counts.values()):
-        raise ValidationError(
-            f"该底稿尚有{sum(counts.values())}条审核意见未清除（待答复{counts[ReviewNoteStatus.OPEN]}条、"
-            f"待清除{counts[ReviewNoteStatus.ANSWERED]}条），须由提出人清除后才能签字。"
-        )
+    refusal = notes_refusal(unresolved_note_counts([problem.pk]).get(problem.pk))
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _clean_text(text: str, field: str, label: str) -> str:

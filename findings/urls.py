@@ -14,6 +14,7 @@ urlpatterns = [
     path("notices/<int:pk>/complete/", views.notice_complete, name="notice_complete"),
     path("petitions/", views.PetitionList.as_view(), name="petition_list"),
     path("petitions/<int:pk>/", views.petition_detail, name="petition_detail"),
+    path("petition-attachments/<int:pk>/", views.petition_attachment, name="petition_attachment"),
     path("petitions/<int:pk>/withdraw/", views.petition_withdraw, name="petition_withdraw"),
     path("clues/", views.ClueList.as_view(), name="clue_list"),
     path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +31,9 @@ from .forms import (
     ProblemForm,
     ReasonForm,
     SanctionForm,
+    SignOffForm,
 )
-from .models import ReadVia, SanctionSource
+from .models import PetitionAttachment, ReadVia, SanctionSource
 from .readlog import log_export, log_reads
 from .selectors import (
     clues_visible_to,
@@ -69,7 +71,12 @@ class ProblemList(ListPage):
     # Not the inspection's on-site date: sorting a million problems through a join took seconds
     # for page 1. Inspection ids follow the plan, and the index on inspection_id serves this.
     default_sort = "-inspection_id"
-    bulk_actions = [("category", _("调整类别")), ("common", _("归入共性问题")), ("feed_back", _("反馈所属巡察"))]
+    bulk_actions = [
+        ("sign_off", _("批量签署底稿")),
+        ("category", _("调整类别")),
+        ("common", _("归入共性问题")),
+        ("feed_back", _("反馈所属巡察")),
+    ]
     ledger = "problems"
     columns = [
         Column(_("问题概述"), "title", sort="title", link=True),
@@ -81,6 +88,12 @@ class ProblemList(ListPage):
         Column(_("状态"), display("status"), sort="status"),
         Column(_("反馈日期"), "fed_back_on", sort="fed_back_on"),
     ]
+
+    def bulk_actions_for(self, user) -> list[tuple[str, str]]:
+        """Office staff get every bulk action; team members only the sign-off of their papers."""
+        if user.has_role(Role.OFFICE_ADMIN):
+            return self.bulk_actions
+        return self.bulk_actions[:1] if user.has_role(Role.INSPECTOR) else []
 
     def post(self, request):
         """Bulk actions: each goes through a form that says what it will do, then a service."""
@@ -95,7 +108,14 @@ class ProblemList(ListPage):
         if not problems:
             messages.error(request, _("请先勾选要处理的问题。"))
             return redirect(request.get_full_path())
-        forms = {"category": BulkCategoryForm, "common": CommonProblemForm, "feed_back": DateOnlyForm}
+        forms = {
+            "sign_off": SignOffForm,
+            "category": BulkCategoryForm,
+            "common": CommonProblemForm,
+            "feed_back": DateOnlyForm,
+        }
+        if action in forms and action not in dict(self.bulk_actions_for(request.user)):
+            raise PermissionDenied(_("您的角色不能进行此批量操作。"))
         if action not in forms:
             messages.error(request, _("请选择批量操作。"))
             return redirect(request.get_full_path())
@@ -118,6 +138,9 @@ class ProblemList(ListPage):
 
 
 def bulk_problem_action(user, action: str, problems, data) -> str:
+    if action == "sign_off":
+        n = s.problems_sign_off(user=user, problems=problems, step=data["step"])
+        return _("已签署%(n)d份底稿（%(step)s）。") % {"n": n, "step": s.STEPS[data["step"]].label}
     if action == "category":
         n = s.problems_set_category(user=user, problems=problems, category=data["category"])
         return _("已调整%(n)d个问题的类别。") % {"n": n}
@@ -193,13 +216,20 @@ class CommonProblemList(ListPage):
 
 @login_required
 def petition_detail(request, pk):
-    petition = get_object_or_404(petitions_visible_to(request.user).select_related(*INSPECTION_RELATED), pk=pk)
+    petition = get_object_or_404(
+        petitions_visible_to(request.user).select_related(*INSPECTION_RELATED, "category"), pk=pk
+    )
     can_withdraw = allowed(s.petition_withdraw_check, user=request.user, petition=petition)
     log_reads(user=request.user, records=[petition], via=ReadVia.DETAIL)
     return render(
         request,
         "findings/petition_detail.html",
-        {"petition": petition, "can_withdraw": can_withdraw, "history": _history(petition)},
+        {
+            "petition": petition,
+            "can_withdraw": can_withdraw,
+            "history": _history(petition),
+            "attachments": list(petition.attachments.order_by("pk")),
+        },
     )
 
 
@@ -280,6 +310,25 @@ def problem_create(request, pk):
         back_url=_hub(inspection, "problems"),
         form_class=ProblemForm,
         next_url=lambda problem: reverse("rectification:problem_detail", args=[problem.pk]),
+    )
+
+
+@login_required
+def petition_attachment(request, pk):
+    """A public petition's attachment, served only here, to those who may read the petition
+    (404 otherwise); each download is a read of the petition in the read log."""
+    attachment = get_object_or_404(
+        PetitionAttachment.objects.select_related("petition__inspection__organization").filter(
+            petition__in=petitions_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    log_reads(user=request.user, records=[attachment.petition], via=ReadVia.DETAIL)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
 
 

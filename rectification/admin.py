@@ -5,8 +5,8 @@ import datetime
 from django.contrib import admin
 from django.utils import timezone
 
+from accounts.admin_base import DomainRecordAdmin, ReadOnlyInline, XunchaAdmin, related_column
 from findings.admin import TopCategoryFilter
-from xuncha.admin_base import DomainRecordAdmin, ReadOnlyInline, XunchaAdmin, related_column
 
 from . import services
 from .models import (

@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xuncha.filtering import date_range, inspection_filters, yes_no
+from campaigns.filters import inspection_filters
+from xuncha.filtering import date_range, yes_no
 
 from .models import (
     MEASURE_DONE,

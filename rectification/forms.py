@@ -23,6 +23,14 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+class AnnouncementForm(XForm):
+    public_phone = forms.CharField(label=_("受理电话"), max_length=50, required=False)
+    public_mailbox = forms.CharField(
+        label=_("邮政信箱"), max_length=200, required=False, help_text=_("如：清河市邮政100号信箱")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class FeedbackForm(XForm):
     feedback_date = DateField(label=_("反馈日期"))
     deadline = DateField(label=_("整改期限（不填则为反馈后两个月）"), required=False)

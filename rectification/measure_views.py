@@ -60,6 +60,7 @@ class MeasureList(ListPage):
     detail_url_name = "rectification:measure_detail"
     default_sort = "deadline"
     bulk_actions = [("unit", _("调整责任单位"))]
+    bulk_roles = (Role.OFFICE_ADMIN,)  # leaders only read
     ledger = "rectification"
     columns = [
         Column(_("整改措施"), lambda m: m.content[:40], sort="content", link=True),

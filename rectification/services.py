@@ -2,24 +2,22 @@
 supervision actions and evaluations."""
 
 import datetime
-import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from accounts.jurisdiction import manages
 from accounts.models import User
 from campaigns.models import Inspection, InspectionStatus, Organization, TeamRole
-from campaigns.selectors import is_liaison_of, manages
+from campaigns.selectors import is_liaison_of
 from campaigns.services import require_manager, require_team_or_manager
 from findings.models import Problem, ProblemStatus
 from findings.services import default_deadline, inspection_feed_back  # noqa: F401 — feedback opens rectification
 from xuncha.records import check_version, lock, next_number, not_in_future, record_save, record_withdraw, require_live
+from xuncha.uploads import check_upload
 
-from .evidence import sniff_content_type
 from .models import (
     MEASURE_DONE,
     Evaluation,
@@ -211,26 +209,13 @@ def measure_withdraw(*, user: User, measure: Measure, reason: str) -> Measure:
 
 def evidence_attach(*, user: User, measure: Measure, upload: UploadedFile) -> Evidence:
     """Store one evidence file under a random name; its type comes from its content."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        limit = filesizeformat(settings.UPLOAD_MAX_BYTES).replace("\xa0", " ")
-        raise ValidationError({"files": f"“{upload.name}”超过{limit}的大小限制。"})
-    if upload.size == 0:
-        raise ValidationError({"files": f"“{upload.name}”是空文件。"})
-    head = upload.read(8192)
-    upload.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError({"files": f"“{upload.name}”不是允许的文件类型（PDF、图片、Word、Excel、OFD）。"})
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_upload(upload)
     evidence = Evidence(
         measure=measure,
-        original_name=(upload.name or "file")[-255:],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=user,
     )
     evidence.file.save("evidence", upload, save=False)

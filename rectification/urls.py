@@ -8,6 +8,7 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/enter/", views.inspection_enter, name="inspection_enter"),
     path("inspections/<int:pk>/leave/", views.inspection_leave, name="inspection_leave"),
+    path("inspections/<int:pk>/announcement/", views.inspection_announcement, name="inspection_announcement"),
     path("inspections/<int:pk>/feed-back/", views.inspection_feed_back, name="inspection_feed_back"),
     path("inspections/<int:pk>/close/", views.inspection_close, name="inspection_close"),
     path("inspections/<int:pk>/withdraw/", views.inspection_withdraw, name="inspection_withdraw"),

@@ -3,6 +3,7 @@ handover items, supervision and the unit liaison's page.
 
 These pages show records of every app, so they live here, at the top of the domain chain."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
@@ -10,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.jurisdiction import manages
 from accounts.models import Role
 from campaigns import services as cs
 from campaigns.models import InspectionStatus
-from campaigns.selectors import LEADER_FIRST, inspections_visible_to, manages
+from campaigns.selectors import LEADER_FIRST, inspections_visible_to
 from findings import review_notes as rn
 from findings import review_selectors
 from findings import services as fs
@@ -31,7 +33,7 @@ from xuncha.actions import action_view
 from xuncha.records import allowed
 
 from . import services as s
-from .forms import EvaluationForm, FeedbackForm, HandoverForm, RuleForm, SupervisionForm
+from .forms import AnnouncementForm, EvaluationForm, FeedbackForm, HandoverForm, RuleForm, SupervisionForm
 from .selectors import (
     evaluations_visible_to,
     handover_items_visible_to,
@@ -83,6 +85,7 @@ def inspection_detail(request, pk):
         "tab": tab,
         "can": _inspection_actions(user, inspection),
         "overdue": overdue,
+        "public_base_url": settings.PUBLIC_BASE_URL,
     }
     context.update(_tab_content(user, inspection, tab))
     return render(request, "rectification/inspection_detail.html", context)
@@ -102,6 +105,8 @@ def _inspection_actions(user, inspection) -> dict[str, bool]:
         "evaluate": s.evaluation_record_check,
         "rule": s.rule_record_check,
         "withdraw": cs.inspection_withdraw_check,
+        "qr": cs.inspection_qr_check,
+        "announcement": cs.inspection_announcement_check,
     }
     return {name: allowed(check, user=user, inspection=inspection) for name, check in checks.items()}
 
@@ -271,6 +276,32 @@ def inspection_leave(request, pk):
         success=_("已登记撤离。"),
         back_url=_hub(inspection),
         form_class=DateOnlyForm,
+    )
+
+
+@login_required
+def inspection_announcement(request, pk):
+    inspection = _inspection(request, pk)
+    return action_view(
+        request,
+        title=_("公告联系方式"),
+        subject=inspection,
+        check=lambda: cs.inspection_announcement_check(user=request.user, inspection=inspection),
+        call=lambda public_phone, public_mailbox, version: cs.inspection_announcement_update(
+            user=request.user,
+            inspection=inspection,
+            public_phone=public_phone,
+            public_mailbox=public_mailbox,
+            expected_version=version,
+        ),
+        success=_("公告联系方式已保存。"),
+        back_url=_hub(inspection),
+        form_class=AnnouncementForm,
+        initial={
+            "public_phone": inspection.public_phone,
+            "public_mailbox": inspection.public_mailbox,
+            "version": inspection.version,
+        },
     )
 
 

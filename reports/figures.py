@@ -7,12 +7,13 @@ their numerator and denominator; `rate()` gives None for a zero denominator, sho
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.jurisdiction import FULL_READ_ROLES, path_q, subtree_paths
@@ -26,7 +27,8 @@ from campaigns.selectors import (
     terms_visible_to,
 )
 
-from .models import COUNT_FIELDS, InspectionRollup
+from . import figure_sources
+from .models import InspectionRollup
 
 FIGURE_ROLES = FULL_READ_ROLES  # office staff and leaders; other roles may not see figures
 SCOPE_PARAMS = ("term", "round", "committee", "district", "level", "mode")
@@ -128,9 +130,10 @@ def parse_scope(user: User, params) -> Scope:
     return scope
 
 
-def rollups_for(user: User, scope: Scope) -> QuerySet[InspectionRollup]:
-    """The rollup rows inside the user's jurisdiction and the scope."""
-    qs = InspectionRollup.objects.filter(path_q("org_path", subtree_paths(user, *FIGURE_ROLES)))
+def rollups_for(user: User, scope: Scope, roots: list[str] | None = None) -> QuerySet[InspectionRollup]:
+    """The rollup rows inside the user's jurisdiction (`roots`, found when not given) and the scope."""
+    roots = subtree_paths(user, *FIGURE_ROLES) if roots is None else roots
+    qs = InspectionRollup.objects.filter(path_q("org_path", roots))
     if scope.term:
         qs = qs.filter(term=scope.term)
     if scope.terms or scope.districts:
@@ -157,25 +160,6 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
 
 def show_rate(value: Decimal | None) -> str:
     return "—" if value is None else f"{value}%"
-
-
-def _sums(qs: QuerySet) -> dict[str, int]:
-    totals = qs.aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
-    return {name: totals[name] or 0 for name in COUNT_FIELDS}
-
-
-def _by_mode(qs: QuerySet) -> list[dict]:
-    """Per mode, in one pass over the scope: the columns the shares divide, and the teams."""
-    return list(
-        qs.values("mode")
-        .annotate(
-            clues=Sum(F("clues_discipline") + F("clues_orgdept")),
-            clues_discipline=Sum("clues_discipline"),
-            petitions=Sum("petitions"),
-            teams=Count("team_id", distinct=True),
-        )
-        .order_by("mode")
-    )
 
 
 def _shares(rows: list[dict], column: str) -> list[dict]:
@@ -211,43 +195,20 @@ def figures_as_of(last_change):
 
 def figures(user: User, scope: Scope) -> dict:
     """Every figure of §3 for the scope. Keys are stable: figures.json and the Excel report use them."""
-    qs = rollups_for(user, scope)
-    s = _sums(qs)
-    computed = figures_as_of(qs.aggregate(at=Max("computed_at"))["at"])
-    on_site = Q(went_on_site=True)
-    distinct = qs.aggregate(
-        organizations=Count("organization_id", distinct=True, filter=on_site),
-        villages=Count("organization_id", distinct=True, filter=on_site & Q(org_level=OrgLevel.VILLAGE)),
-        teams=Count("team_id", distinct=True),
-    )
-    modes = _by_mode(qs)
-    rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
-    if scope.term:
-        rounds = rounds.filter(term=scope.term)
-    if scope.terms or scope.districts:
-        rounds = rounds.filter(term__in=scope.terms)
-    if scope.round:
-        rounds = rounds.filter(pk=scope.round.pk)
-    if scope.committee:
-        rounds = rounds.filter(term__committee=scope.committee)
-    # Inside the scope too: a district office sees the city's rounds, but counts only those
-    # that inspected something in its district (and in the district, level and mode asked for).
-    rounds = rounds.filter(pk__in=qs.values("round_id"))
+    roots = subtree_paths(user, *FIGURE_ROLES)
+    p = figure_sources.parts(scope, roots, rollups_for(user, scope, roots))
+    s = p["sums"]
+    modes = p["modes"]
     levels = dict(OrgLevel.choices)
     by_level = [
-        {
-            "level": r["org_level"],
-            "label": str(levels.get(r["org_level"], r["org_level"])),
-            "problems_found": r["n"] or 0,
-        }
-        for r in qs.values("org_level").annotate(n=Sum("problems_found")).order_by("org_level")
+        {"level": level, "label": str(levels.get(level, level)), "problems_found": n} for level, n in p["by_level"]
     ]
     return {
-        "computed_at": computed,
+        "computed_at": figures_as_of(p["last_change"]),
         "scope": scope.as_params(),
-        "rounds_completed": rounds.count(),
-        "inspections": qs.count(),
-        "organizations_inspected": distinct["organizations"],
+        "rounds_completed": _rounds_completed(user, scope, p["round_ids"]),
+        "inspections": p["inspections"],
+        "organizations_inspected": p["organizations"],
         "coverage": coverage(user, scope),
         "problems_found": s["problems_found"],
         "problems_by_category": {
@@ -263,6 +224,27 @@ def figures(user: User, scope: Scope) -> dict:
         "handover_items": s["handover_items"],
         "handover_closed": s["handover_closed"],
         "handover_closure_rate": rate(s["handover_closed"], s["handover_items"]),
+        **_clue_figures(s, modes),  # clues, petitions and sanctions, in this place of the keys
+        "rules_established": s["rules_established"],
+        "rules_by_source": {
+            "handover": s["rules_from_handover"],
+            "problem": s["rules_from_problem"],
+            "other": s["rules_established"] - s["rules_from_handover"] - s["rules_from_problem"],
+        },
+        "teams": _teams(p["teams"], modes),
+        "villages": {
+            "organizations_inspected": p["villages"],
+            "problems_found": sum(r["problems_found"] for r in by_level if r["level"] == OrgLevel.VILLAGE),
+        },
+        "immediate_notices": s["immediate_notices"],
+        "measures": s["measures"],
+        "measures_overdue": s["measures_overdue"],
+        "units_below_threshold": units_below_threshold_count(user, scope),
+    }
+
+
+def _clue_figures(s: dict, modes: list[dict]) -> dict:
+    return {
         "clues_transferred": s["clues_discipline"] + s["clues_orgdept"],
         "clues_by_destination": {"纪委监委": s["clues_discipline"], "组织部": s["clues_orgdept"]},
         "clues_disposed": s["clues_disposed"],
@@ -282,22 +264,22 @@ def figures(user: User, scope: Scope) -> dict:
             **_sanction_figures(s, "sanction_"),
             "by_source": {source: _sanction_figures(s, f"sanction_{source}_") for source in SANCTION_SOURCES},
         },
-        "rules_established": s["rules_established"],
-        "rules_by_source": {
-            "handover": s["rules_from_handover"],
-            "problem": s["rules_from_problem"],
-            "other": s["rules_established"] - s["rules_from_handover"] - s["rules_from_problem"],
-        },
-        "teams": _teams(distinct["teams"], modes),
-        "villages": {
-            "organizations_inspected": distinct["villages"],
-            "problems_found": sum(r["problems_found"] for r in by_level if r["level"] == OrgLevel.VILLAGE),
-        },
-        "immediate_notices": s["immediate_notices"],
-        "measures": s["measures"],
-        "measures_overdue": s["measures_overdue"],
-        "units_below_threshold": units_below_threshold_count(user, scope),
     }
+
+
+def _rounds_completed(user: User, scope: Scope, round_ids: QuerySet) -> int:
+    rounds = rounds_visible_to(user).filter(status=RoundStatus.CLOSED)
+    if scope.term:
+        rounds = rounds.filter(term=scope.term)
+    if scope.terms or scope.districts:
+        rounds = rounds.filter(term__in=scope.terms)
+    if scope.round:
+        rounds = rounds.filter(pk=scope.round.pk)
+    if scope.committee:
+        rounds = rounds.filter(term__committee=scope.committee)
+    # Inside the scope too: a district office sees the city's rounds, but counts only those
+    # that inspected something in its district (and in the district, level and mode asked for).
+    return rounds.filter(pk__in=round_ids).count()
 
 
 def _sanction_figures(s: dict, prefix: str) -> dict:
@@ -384,22 +366,28 @@ def by_group(user: User, scope: Scope, key: str, label_field: str) -> list[dict]
 
 
 def _below(user: User, scope: Scope, today: datetime.date | None) -> tuple[QuerySet, Decimal]:
-    """Rollup rows past their deadline with fewer rectified than the threshold's share of the
-    fed back, and the threshold in percent (the rate, rounded as shown, decides at the edge)."""
+    """Rollup rows past their deadline whose rate of rectified to fed back, rounded as shown,
+    is below the threshold (in percent, also returned).
+
+    In integers, so the database decides exactly as `rate()` would: with U the threshold
+    rounded up to a hundredth, rate(r, f) < threshold ⇔ 100·r/f < U − 0.005 ⇔
+    20000·r < (200·U − 1)·f (200·U is a whole number)."""
     today = today or timezone.localdate()
     threshold = Decimal(str(settings.INTERVIEW_RATE_THRESHOLD * 100))
-    rows = (
-        rollups_for(user, scope)
-        .filter(rectification_deadline__lt=today, problems_fed_back__gt=0)
-        .filter(problems_rectified__lt=F("problems_fed_back") * settings.INTERVIEW_RATE_THRESHOLD)
-    )
+    k = int(threshold.quantize(Decimal("0.01"), rounding=ROUND_CEILING) * 200 - 1)
+    rows = rollups_for(user, scope).filter(rectification_deadline__lt=today, problems_fed_back__gt=0)
+    rows = rows.alias(
+        x_r=Cast("problems_rectified", BigIntegerField()) * 20000, x_f=Cast("problems_fed_back", BigIntegerField()) * k
+    ).filter(x_r__lt=F("x_f"))
+    if k <= 20000:
+        # Implied then, and said so the planner can use the partial index rollup_below_idx (the
+        # few rows with fewer rectified than fed back) instead of reading the table.
+        rows = rows.filter(problems_rectified__lt=F("problems_fed_back"))
     return rows, threshold
 
 
 def units_below_threshold_count(user: User, scope: Scope, today: datetime.date | None = None) -> int:
-    rows, threshold = _below(user, scope, today)
-    pairs = rows.values_list("problems_rectified", "problems_fed_back")
-    return sum(1 for rectified, fed_back in pairs if rate(rectified, fed_back) < threshold)
+    return _below(user, scope, today)[0].count()
 
 
 def units_below_threshold(user: User, scope: Scope, today: datetime.date | None = None) -> list[dict]:

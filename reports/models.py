@@ -67,6 +67,9 @@ class InspectionRollup(models.Model):
     team = models.ForeignKey("campaigns.Team", on_delete=models.CASCADE, null=True, related_name="+")
     district = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, related_name="+")
     org_path = models.CharField(max_length=255)
+    # The district's path, or the organization's own where it is under no district: the key
+    # the pre-summed rows (RollupSummary, RollupOrgCount) are grouped by.
+    anchor_path = models.CharField(max_length=255, default="")
     org_level = models.CharField(max_length=20)
     mode = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
@@ -83,10 +86,118 @@ class InspectionRollup(models.Model):
             # figures filter by term, round, or a district subtree (path prefix).
             models.Index(fields=["term", "round"], name="rollup_term_round_idx"),
             models.Index(fields=["org_path"], name="rollup_path_idx", opclasses=["varchar_pattern_ops"]),
+            # The pre-summed rows of an anchor are recomputed from its rollup rows.
+            models.Index(fields=["anchor_path"], name="rollup_anchor_idx"),
+            # Units below the rectification threshold: only rows with fewer rectified than fed
+            # back can be, a few percent of the table; covering, so no heap is read (PostgreSQL).
+            models.Index(
+                fields=["rectification_deadline"],
+                include=["org_path", "problems_rectified", "problems_fed_back"],
+                condition=models.Q(problems_rectified__lt=models.F("problems_fed_back")),
+                name="rollup_below_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"rollup {self.inspection_id}"
+
+
+class RollupSummary(models.Model):
+    """The rollup pre-summed: one row per round × anchor × level × mode (term, committee and
+    district follow from round and anchor), maintained by reports.summaries in the same
+    transaction as the rollup rows it sums. figures() reads it when the scope allows."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    committee = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    district = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    anchor_path = models.CharField(max_length=255)
+    org_level = models.CharField(max_length=20)
+    mode = models.CharField(max_length=20)
+    inspections = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()  # the latest of its rollup rows
+    locals().update({name: models.PositiveIntegerField(default=0) for name in COUNT_FIELDS})
+
+    class Meta:
+        verbose_name = _("巡察统计预汇总")
+        verbose_name_plural = _("巡察统计预汇总")
+        indexes = [models.Index(fields=["anchor_path"], name="summary_anchor_idx", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"summary {self.round_id} {self.anchor_path} {self.org_level} {self.mode}"
+
+
+class RollupTeam(models.Model):
+    """Which 巡察组 made inspections under which round × anchor × level × mode: a narrow table
+    (a team counts once, so team counts are COUNT DISTINCT over these rows, not sums)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", db_index=False)
+    committee = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    team = models.ForeignKey("campaigns.Team", on_delete=models.CASCADE, related_name="+")
+    anchor_path = models.CharField(max_length=255)
+    org_level = models.CharField(max_length=20)
+    mode = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("巡察组分布")
+        verbose_name_plural = _("巡察组分布")
+        indexes = [
+            models.Index(fields=["anchor_path"], name="rollupteam_anchor_idx", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return f"team {self.team_id} {self.anchor_path} {self.org_level} {self.mode}"
+
+
+class RollupOrgCount(models.Model):
+    """Organizations inspected on site, counted once, per anchor × level at three grains: every
+    round (`all`), a committee's rounds (`committee`), a term's rounds (`term`); per mode and for
+    every mode (`mode` ""). An organization belongs to one anchor and one level, so these add up
+    across anchors and levels exactly; across rounds or modes they do not, hence the grains."""
+
+    class Grain(models.TextChoices):
+        ALL = "all"
+        COMMITTEE = "committee"
+        TERM = "term"
+
+    grain = models.CharField(max_length=10, choices=Grain.choices)
+    committee = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    mode = models.CharField(max_length=20, blank=True)
+    anchor_path = models.CharField(max_length=255)
+    org_level = models.CharField(max_length=20)
+    organizations = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("受巡察单位计数")
+        verbose_name_plural = _("受巡察单位计数")
+        indexes = [
+            models.Index(
+                fields=["grain", "mode", "anchor_path"],
+                name="orgcount_grain_idx",
+                opclasses=["varchar_pattern_ops"] * 3,
+            ),
+            models.Index(fields=["anchor_path"], name="orgcount_anchor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.anchor_path} {self.org_level} {self.mode}: {self.organizations}"
+
+
+class SplitOrganization(models.Model):
+    """An organization whose rollup rows disagree on its anchor or level (it moved, and not all
+    its inspections are recomputed yet): RollupOrgCount would count it twice, so while any is
+    listed the organization counts are taken from the per-inspection rows."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("归属不一的受巡察单位")
+        verbose_name_plural = _("归属不一的受巡察单位")
+
+    def __str__(self) -> str:
+        return f"split {self.organization_id}"
 
 
 class Reminder(models.Model):

@@ -49,11 +49,16 @@ class Recipients:
 
 
 def collect(today: datetime.date) -> list[Reminder]:
-    reminders: list[Reminder] = []
+    who = Recipients()
+    return [*_signatures(), *_measures(today, who), *_handovers(today, who)]
 
-    def add(users, kind, key, text, url):
-        reminders.extend(Reminder(user_id=u, kind=kind, object_key=key, text=text, url=url) for u in set(users))
 
+def _reminders(users, kind, key, text, url) -> list[Reminder]:
+    return [Reminder(user_id=u, kind=kind, object_key=key, text=text, url=url) for u in set(users)]
+
+
+def _signatures() -> list[Reminder]:
+    """Working papers waiting for the next signature, to whoever must give it."""
     working = (
         Problem.objects.live()
         .filter(
@@ -66,6 +71,7 @@ def collect(today: datetime.date) -> list[Reminder]:
     team_ids = {row[5] for row in working}
     deputies = _team_users(team_ids, [TeamRole.DEPUTY])
     leaders = _team_users(team_ids, [TeamRole.LEADER])
+    out = []
     for pk, title, status, drafter, deputy, team in working:
         if status == ProblemStatus.DRAFT:
             users = [drafter]
@@ -75,9 +81,14 @@ def collect(today: datetime.date) -> list[Reminder]:
         else:
             users = [u for u in leaders.get(team, []) if u not in (drafter, deputy)]
         url = reverse("rectification:problem_detail", args=[pk])
-        add(users, Reminder.Kind.SIGNATURE, f"problem:{pk}:{status}", f"问题底稿“{title[:40]}”待您签署", url)
+        out += _reminders(
+            users, Reminder.Kind.SIGNATURE, f"problem:{pk}:{status}", f"问题底稿“{title[:40]}”待您签署", url
+        )
+    return out
 
-    who = Recipients()
+
+def _measures(today: datetime.date, who: "Recipients") -> list[Reminder]:
+    """Measures overdue (unit and office) or due within DUE_SOON_DAYS (unit)."""
     open_measures = (
         Measure.objects.live()
         .exclude(status__in=MEASURE_DONE)
@@ -91,25 +102,31 @@ def collect(today: datetime.date) -> list[Reminder]:
             "problem__inspection__organization__path",
         )
     )
+    out = []
     for pk, content, deadline, org_id, path in open_measures:
         url = reverse("rectification:measure_detail", args=[pk])
         if deadline < today:
             text = f"整改措施“{content[:30]}”已于{deadline}超期"
-            add(who.unit(org_id) + who.office(path), Reminder.Kind.OVERDUE_MEASURE, f"measure:{pk}", text, url)
+            users = who.unit(org_id) + who.office(path)
+            out += _reminders(users, Reminder.Kind.OVERDUE_MEASURE, f"measure:{pk}", text, url)
         else:
             text = f"整改措施“{content[:30]}”将于{deadline}到期"
-            add(who.unit(org_id), Reminder.Kind.DUE_SOON, f"measure:{pk}", text, url)
+            out += _reminders(who.unit(org_id), Reminder.Kind.DUE_SOON, f"measure:{pk}", text, url)
+    return out
 
+
+def _handovers(today: datetime.date, who: "Recipients") -> list[Reminder]:
     overdue_items = (
         HandoverItem.objects.live()
         .filter(status=HandoverStatus.OPEN, deadline__lt=today)
         .values_list("pk", "title", "deadline", "inspection__organization__path")
     )
+    out = []
     for pk, title, deadline, path in overdue_items:
         url = reverse("rectification:handover_close", args=[pk])
         text = f"转交办事项“{title[:30]}”已于{deadline}超期未办结"
-        add(who.office(path), Reminder.Kind.OVERDUE_HANDOVER, f"handover:{pk}", text, url)
-    return reminders
+        out += _reminders(who.office(path), Reminder.Kind.OVERDUE_HANDOVER, f"handover:{pk}", text, url)
+    return out
 
 
 def send_all(today: datetime.date | None = None) -> int:

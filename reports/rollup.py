@@ -30,6 +30,7 @@ from rectification.models import MEASURE_DONE, HandoverItem, HandoverStatus, Mea
 from xuncha.figures_queue import TASK as REFRESH_TASK
 from xuncha.outbox import backlog
 
+from . import summaries
 from .figures import rollup_verified
 from .figures_cache import figures_changed
 from .models import COUNT_FIELDS, InspectionRollup
@@ -66,24 +67,25 @@ def _sanction_counts() -> dict:
     return out
 
 
+def _problem_counts() -> dict:
+    approved = Q(status__in=APPROVED_STATUSES)
+    return {
+        "problems_found": Count("pk", filter=approved),
+        "problems_found_a": Count("pk", filter=approved & _top("A")),
+        "problems_found_b": Count("pk", filter=approved & _top("B")),
+        "problems_found_c": Count("pk", filter=approved & _top("C")),
+        "problems_fed_back": Count("pk", filter=Q(status__in=FED_BACK)),
+        "problems_rectified": Count("pk", filter=Q(status__in=RECTIFIED)),
+        "problems_ongoing": Count("pk", filter=Q(status=ProblemStatus.ONGOING)),
+    }
+
+
 def _aggregates(today: datetime.date) -> list[tuple]:
     """(queryset of live child rows, path to the inspection id, {column: aggregate})."""
     disposed = Q(status=ClueStatus.DISPOSED)
     transferred = ~Q(status=ClueStatus.DRAFT)
     return [
-        (
-            Problem.objects.live(),
-            "inspection_id",
-            {
-                "problems_found": Count("pk", filter=Q(status__in=APPROVED_STATUSES)),
-                "problems_found_a": Count("pk", filter=Q(status__in=APPROVED_STATUSES) & _top("A")),
-                "problems_found_b": Count("pk", filter=Q(status__in=APPROVED_STATUSES) & _top("B")),
-                "problems_found_c": Count("pk", filter=Q(status__in=APPROVED_STATUSES) & _top("C")),
-                "problems_fed_back": Count("pk", filter=Q(status__in=FED_BACK)),
-                "problems_rectified": Count("pk", filter=Q(status__in=RECTIFIED)),
-                "problems_ongoing": Count("pk", filter=Q(status=ProblemStatus.ONGOING)),
-            },
-        ),
+        (Problem.objects.live(), "inspection_id", _problem_counts()),
         (
             ImmediateNotice.objects.live().filter(problem__withdrawn_at__isnull=True),
             "problem__inspection_id",
@@ -130,7 +132,7 @@ def _aggregates(today: datetime.date) -> list[tuple]:
     ]
 
 
-def _district_joins() -> tuple[str, list, str]:
+def _district_joins() -> tuple[str, list, str, str]:
     """LEFT JOINs that find each inspection's district: the deepest district whose path is a
     prefix of the organization's. Paths are fixed-width, so a district of path length L is the
     organization whose path equals the first L characters: one equality join per length that
@@ -146,13 +148,16 @@ def _district_joins() -> tuple[str, list, str]:
         reverse=True,
     )
     table = connection.ops.quote_name(Organization._meta.db_table)
-    joins, params, ids = [], [], []
+    joins, params, ids, paths = [], [], [], []
     for i, n in enumerate(lengths):
         joins.append(f"LEFT JOIN {table} d{i} ON d{i}.level = %s AND d{i}.path = SUBSTR(b.r_org_path, 1, {int(n)})")
         params.append(OrgLevel.DISTRICT)
         ids.append(f"d{i}.id")
+        paths.append(f"d{i}.path")
     district = f"COALESCE({', '.join(ids)})" if len(ids) > 1 else (ids[0] if ids else "NULL")
-    return " ".join(joins), params, district
+    # The district's path, else the unit's (a tree with no district at all: the unit's).
+    anchor = f"COALESCE({', '.join([*paths, 'b.r_org_path'])})" if paths else "b.r_org_path"
+    return " ".join(joins), params, district, anchor
 
 
 # The inspection's own columns of a rollup row: rollup column → path from the inspection.
@@ -171,6 +176,25 @@ BASE = {
     "feedback_date": "feedback_date",
     "rectification_deadline": "rectification_deadline",
 }
+
+
+def _upsert(columns: dict[str, str], source: str) -> str:
+    """INSERT the rollup `columns` (column → SQL expression) selected `source` (FROM …), updating
+    a row already there only where a value differs: the hourly rebuild finds almost every row
+    unchanged, and rewriting them was half its time. computed_at is then when a row last
+    changed; the figures are current as of the later of that and the last rebuild."""
+    q = connection.ops.quote_name
+    table = q(InspectionRollup._meta.db_table)
+    updated = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c != "inspection_id")
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    differs = " OR ".join(
+        f"{table}.{q(c)} {distinct} excluded.{q(c)}" for c in columns if c not in ("inspection_id", "computed_at")
+    )
+    return (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) SELECT {', '.join(columns.values())} {source} "
+        # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT to parse an INSERT … SELECT.
+        f"WHERE 1 = 1 ON CONFLICT ({q('inspection_id')}) DO UPDATE SET {updated} WHERE {differs}"
+    )
 
 
 def _write(where: dict) -> int:
@@ -201,30 +225,14 @@ def _write(where: dict) -> int:
         joins.append(f"LEFT JOIN ({sql}) a{i} ON a{i}._iid = b.r_inspection_id")
         params.extend(more)
         counts.update({column: f"COALESCE(a{i}.{connection.ops.quote_name(column)}, 0)" for column in aggregates})
-    district_joins, district_params, district = _district_joins()
+    district_joins, district_params, district, anchor = _district_joins()
     params.extend(district_params)
 
     columns = {f"{column}": f"b.r_{column}" for column in BASE}
-    columns["district_id"] = district
-    columns["computed_at"] = "%s"
+    columns.update(district_id=district, anchor_path=anchor, computed_at="%s")
     columns.update((column, counts[column]) for column in COUNT_FIELDS)
 
-    q = connection.ops.quote_name
-    table = q(InspectionRollup._meta.db_table)
-    updated = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c != "inspection_id")
-    # Only rows whose values differ are written: the hourly rebuild finds almost every row
-    # unchanged, and rewriting them was half its time. computed_at is then when a row last
-    # changed; the figures are current as of the later of that and the last rebuild.
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    differs = " OR ".join(
-        f"{table}.{q(c)} {distinct} excluded.{q(c)}" for c in columns if c not in ("inspection_id", "computed_at")
-    )
-    sql = (
-        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
-        f"SELECT {', '.join(columns.values())} FROM ({base_sql}) b {' '.join(joins)} {district_joins} "
-        # "WHERE 1 = 1": SQLite needs a WHERE before ON CONFLICT to parse an INSERT … SELECT.
-        f"WHERE 1 = 1 ON CONFLICT ({q('inspection_id')}) DO UPDATE SET {updated} WHERE {differs}"
-    )
+    sql = _upsert(columns, f"FROM ({base_sql}) b {' '.join(joins)} {district_joins}")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # JIT compiling this statement cost 170 ms a batch, more than it saved.
@@ -246,8 +254,11 @@ def refresh(inspection_ids: list[int]) -> int:
         chunk = ids[start : start + BATCH]
         # Neighbouring ids (a rebuild batch) are read as a range; scattered ones (edits) by IN.
         dense = chunk[-1] - chunk[0] < 4 * len(chunk)
+        where = {"__gte": chunk[0], "__lte": chunk[-1]} if dense else {"__in": chunk}
         with transaction.atomic():
-            written += _write({"__gte": chunk[0], "__lte": chunk[-1]} if dense else {"__in": chunk})
+            before = summaries.keys_of(where)  # an inspection's key can change: old and new
+            written += _write(where)
+            summaries.recompute(before | summaries.keys_of(where), where)
             if settings.FIGURES_CACHE_SECONDS > 0:
                 transaction.on_commit(figures_changed)  # cached dashboard answers are stale now
     return written
@@ -265,7 +276,9 @@ def rebuild() -> int:
             break
         written += refresh(chunk)
         last = chunk[-1]
-    InspectionRollup.objects.exclude(inspection__in=Inspection.objects.live()).delete()
+    with transaction.atomic():
+        InspectionRollup.objects.exclude(inspection__in=Inspection.objects.live()).delete()
+        summaries.rebuild()  # every pre-summed row, from the rollup as it now stands
     rollup_verified(started)  # every row is now current as of the rebuild's start
     figures_changed()
     return written

@@ -16,9 +16,6 @@ SOURCES = {"clue": "来源于问题线索", "handover": "来源于转交办事�
 def rows(f: dict) -> list[tuple[str, object, str]]:
     """(指标, 数值, 说明) in the order of a report; rates in percent, "—" without a denominator."""
 
-    def pct(value: Decimal | None):
-        return "—" if value is None else float(value)
-
     out = [
         ("完成巡察轮次", f["rounds_completed"], "状态为已完成的轮次"),
         ("巡察组（个）", f["teams"]["total"], "本范围内开展巡察的巡察组"),
@@ -43,8 +40,15 @@ def rows(f: dict) -> list[tuple[str, object, str]]:
     ]
     out += [(f"　移交{name}", n, "") for name, n in f["clues_by_destination"].items()]
     out += [(f"　处置：{name}", n, "") for name, n in f["clue_dispositions"].items()]
-    s = f["sanctions"]
-    out += [
+    return out + _sanction_rows(f["sanctions"]) + _tail_rows(f)
+
+
+def pct(value: Decimal | None):
+    return "—" if value is None else float(value)
+
+
+def _sanction_rows(s: dict) -> list[tuple[str, object, str]]:
+    out = [
         ("党纪政务处分（人）", s["discipline_persons"], "一人同时受党纪、政务处分计一人"),
         ("组织处理（人次）", s["org_handling_person_times"], ""),
         ("移送司法机关（人）", s["judicial"], ""),
@@ -56,8 +60,12 @@ def rows(f: dict) -> list[tuple[str, object, str]]:
             (f"　{label}：组织处理（人次）", by["org_handling_person_times"], ""),
             (f"　{label}：移送司法机关（人）", by["judicial"], ""),
         ]
+    return out
+
+
+def _tail_rows(f: dict) -> list[tuple[str, object, str]]:
     rules = f["rules_by_source"]
-    out += [
+    out = [
         ("受理信访（件）", f["petitions"], ""),
         ("建立健全规章制度（项）", f["rules_established"], ""),
         ("　其中：根据转交办事项（项）", rules["handover"], ""),

@@ -2,6 +2,7 @@ import pytest
 
 from tests.e2e import SCREENSHOTS
 from tests.world import build_world
+from xuncha.celery import app
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +20,23 @@ def world(db):
 def media_root(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def tasks_in_process():
+    """What the embedded default does (no broker): a queued task runs at once, in-process.
+    With CELERY_BROKER_URL set (CI's second run) tasks would otherwise go to a broker that no
+    worker reads. Autouse under tests/reports; elsewhere a test asks for it by name."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def tasks_to_broker(tasks_in_process):
+    """The broker path even on the embedded default: wake-ups become messages to a worker."""
+    app.conf.task_always_eager = False
 
 
 def _is_xdist_worker(config) -> bool:

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -21,6 +22,7 @@ from findings.models import (
     ClueDestination,
     CommonProblem,
     Petition,
+    PetitionAttachment,
     PetitionChannel,
     Problem,
     ReadVia,
@@ -44,6 +46,7 @@ NOT_ADDABLE = {
     "findings.ReadLog",  # written when a petition or clue is read, read-only
     "findings.ReviewNote",  # moved only by its services, read-only
     "findings.Petition",
+    "findings.PetitionAttachment",  # arrives with a public petition (码上巡察), read-only
     "findings.Problem",
     "findings.ImmediateNotice",
     "findings.Clue",
@@ -113,6 +116,10 @@ def build_records(w) -> Records:
         content="低保评定不公",
         is_anonymous=True,
     )
+    attachment = PetitionAttachment(
+        petition=petition, original_name="照片.pdf", content_type="application/pdf", size=len(PDF), sha256="0" * 64
+    )
+    attachment.file.save("attachment", ContentFile(PDF))
     problem_b = draft_problem(w, inspection_b, title="西山村三资管理不规范", code="C05")
     review_note_add(user=w.team_deputy, problem=problem_b, text="请补充三资台账")
     fs.immediate_notice_issue(
@@ -203,7 +210,7 @@ def test_every_model_is_registered():
     models = [
         m for label in APPS for m in apps.get_app_config(label).get_models() if not m.__name__.startswith("Historical")
     ]
-    assert len(models) == 26
+    assert len(models) == 27
     assert [m._meta.label for m in models if m not in admin.site._registry] == []
 
 

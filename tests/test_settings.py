@@ -32,6 +32,8 @@ def test_the_embedded_default_starts():
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": "http://localhost"}, "CELERY_BROKER_URL must be"),
         ({"UPLOAD_MAX_BYTES": "20MB"}, "UPLOAD_MAX_BYTES must be a whole number"),
+        ({"PUBLIC_BASE_URL": "xuncha.example.gov"}, "PUBLIC_BASE_URL must start with http:// or https://"),
+        ({"PUBLIC_RATE_PER_ADDRESS": "ten"}, "PUBLIC_RATE_PER_ADDRESS must be a whole number"),
     ],
 )
 def test_a_bad_value_fails_loudly(env, message):

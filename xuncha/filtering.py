@@ -1,5 +1,5 @@
-"""What every list's FilterSet shares: Bootstrap widgets, a keyword box, choices limited to the
-user's jurisdiction, and the filters of the inspection a record hangs off."""
+"""What every list's FilterSet shares: Bootstrap widgets, a fast <select>, date ranges and a
+keyword box. The filters of the inspection a record hangs off are campaigns.filters'."""
 
 import django_filters
 from django import forms
@@ -8,9 +8,6 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-
-from campaigns.models import InspectionMode, Organization, OrgLevel, Round
-from campaigns.selectors import organizations_visible_to, rounds_visible_to
 
 
 class FastSelect(forms.Select):
@@ -39,19 +36,6 @@ def date_range(field_name: str, label: str) -> django_filters.DateFromToRangeFil
     return django_filters.DateFromToRangeFilter(
         field_name=field_name, label=label, widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
-
-
-def districts_for(request):
-    """Subtree roots offered in the filter: committees and districts the user can see."""
-    if request is None:
-        return Organization.objects.none()
-    return organizations_visible_to(request.user).filter(level__in=[OrgLevel.COMMITTEE, OrgLevel.DISTRICT])
-
-
-def rounds_for(request):
-    if request is None:
-        return Round.objects.none()
-    return rounds_visible_to(request.user).select_related("term")
 
 
 YES_NO = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
@@ -89,42 +73,3 @@ class XunchaFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             q |= Q(**{f"{field}__icontains": value})
         return queryset.filter(q)
-
-
-def inspection_filters(prefix: str) -> type[XunchaFilterSet]:
-    """Filters by round, team, mode, district subtree and level of the inspected organization;
-    `prefix` leads from the listed model to its inspection ("" for inspections themselves)."""
-
-    class InspectionFilters(XunchaFilterSet):
-        round = django_filters.ModelChoiceFilter(
-            field_name=f"{prefix}round",
-            label=_("轮次"),
-            queryset=lambda request: rounds_for(request),
-            widget=FastSelect,
-        )
-        team = django_filters.CharFilter(field_name=f"{prefix}team__name", label=_("巡察组"), lookup_expr="icontains")
-        mode = django_filters.ChoiceFilter(
-            field_name=f"{prefix}mode", label=_("巡察方式"), choices=InspectionMode.choices
-        )
-        district = django_filters.ModelChoiceFilter(
-            label=_("区域"),
-            queryset=lambda request: districts_for(request),
-            method="filter_subtree",
-            widget=FastSelect,
-        )
-        level = django_filters.ChoiceFilter(
-            field_name=f"{prefix}organization__level", label=_("单位层级"), choices=OrgLevel.choices
-        )
-        org = django_filters.NumberFilter(label=_("组织"), method="filter_org", widget=forms.HiddenInput)
-
-        def filter_subtree(self, queryset, name, value):
-            return queryset.filter(**{f"{prefix}organization__path__startswith": value.path}) if value else queryset
-
-        def filter_org(self, queryset, name, value):
-            """Any subtree, by organization id: the target of links from the organization tree."""
-            org = organizations_visible_to(self.request.user).filter(pk=value).first()
-            if org is None:
-                return queryset.none()
-            return queryset.filter(**{f"{prefix}organization__path__startswith": org.path})
-
-    return InspectionFilters

@@ -26,8 +26,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from accounts.models import Role
-
 from .choices import choice_label
 from .xlsx import LedgerWriter, XColumn
 
@@ -96,7 +94,7 @@ class ListPage(LoginRequiredMixin, View):
     actions_template: str | None = None  # buttons above the table (create …)
     bulk_actions: list[tuple[str, str]] = []  # (value, label) offered for selected rows
     ledger: str | None = None  # the standard ledger (reports.ledgers) this list exports to
-    bulk_roles: tuple[str, ...] = (Role.OFFICE_ADMIN,)  # who is offered them; leaders only read
+    bulk_roles: tuple[str, ...] = ()  # who is offered them (the app's roles; none by default)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.roles and not request.user.has_role(*self.roles):
@@ -106,7 +104,10 @@ class ListPage(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def may_bulk(self, user) -> bool:
-        return bool(self.bulk_actions) and user.has_role(*self.bulk_roles)
+        return bool(self.bulk_actions_for(user))
+
+    def bulk_actions_for(self, user) -> list[tuple[str, str]]:
+        return self.bulk_actions if user.has_role(*self.bulk_roles) else []
 
     def get_queryset(self) -> QuerySet:
         qs = type(self).selector(self.request.user)
@@ -124,22 +125,8 @@ class ListPage(LoginRequiredMixin, View):
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
             qs = filterset.qs if filterset.is_bound else qs
         if request.GET.get("export") == "xlsx":
-            limit = settings.EXPORT_SYNC_MAX_ROWS
-            if len(qs[: limit + 1].values_list("pk", flat=True)) > limit:
-                messages.error(request, f"本列表超过{limit}行，请缩小筛选范围，或使用“导出台账”在后台生成。")
-                query = request.GET.copy()
-                query.pop("export")
-                return redirect(f"{request.path}?{query.urlencode()}")
-            return self.export(qs.order_by(self.default_sort, "pk"))
-        sort = request.GET.get("sort", "")
-        descending = sort.startswith("-")
-        key = sort[1:] if descending else sort  # one "-" only: "--title" was a 500
-        if key in self.sort_options():
-            sort = f"-{key}" if descending else key
-            qs = qs.order_by(sort, "-pk" if descending else "pk")
-        else:
-            sort = ""
-            qs = qs.order_by(self.default_sort, "-pk")
+            return self.export_or_refuse(request, qs)
+        qs, sort = self.sorted(request, qs)
         per_page = int_param(request.GET.get("per_page"), PAGE_SIZES[0], PAGE_SIZES)
         deepest = last_page(per_page)
         page = min(int_param(request.GET.get("page"), 1), deepest)
@@ -148,17 +135,8 @@ class ListPage(LoginRequiredMixin, View):
         has_next = len(rows) > per_page
         # More rows than may be paged through: the last page says how to reach the rest.
         beyond_limit = has_next and page == deepest
-        has_next = has_next and not beyond_limit
         rows = rows[:per_page]
         self.rows_shown(rows)
-        table = [
-            {
-                "obj": row,
-                "url": reverse(self.detail_url_name, args=[row.pk]) if self.detail_url_name else None,
-                "cells": [(c.render(row), c, c.href(row) if c.href else None) for c in self.columns],
-            }
-            for row in rows
-        ]
         query = request.GET.copy()
         for name in ("page", "sort"):
             query.pop(name, None)
@@ -170,20 +148,50 @@ class ListPage(LoginRequiredMixin, View):
                 "title": self.title,
                 "filter": filterset,
                 "columns": [(c, c.sort.lstrip("-") if c.sort else None) for c in self.columns],
-                "table": table,
+                "table": self.table(rows),
                 "page": page,
                 "per_page": per_page,
                 "page_sizes": PAGE_SIZES,
-                "has_next": has_next,
+                "has_next": has_next and not beyond_limit,
                 "beyond_limit": beyond_limit,
                 "max_rows": settings.LIST_MAX_ROWS,
                 "first_index": offset + 1,
                 "sort": sort,
                 "query": query.urlencode(),
-                "bulk_actions": self.bulk_actions if self.may_bulk(request.user) else [],
+                "bulk_actions": self.bulk_actions_for(request.user),
                 **self.extra_context(),
             },
         )
+
+    def export_or_refuse(self, request, qs: QuerySet):
+        """The filtered list as .xlsx, or back to the list when it is too long to build here."""
+        limit = settings.EXPORT_SYNC_MAX_ROWS
+        if len(qs[: limit + 1].values_list("pk", flat=True)) > limit:
+            messages.error(request, f"本列表超过{limit}行，请缩小筛选范围，或使用“导出台账”在后台生成。")
+            query = request.GET.copy()
+            query.pop("export")
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return self.export(qs.order_by(self.default_sort, "pk"))
+
+    def sorted(self, request, qs: QuerySet) -> tuple[QuerySet, str]:
+        """Ordered by the `sort` asked for when it is offered, else the default; and that sort."""
+        sort = request.GET.get("sort", "")
+        descending = sort.startswith("-")
+        key = sort[1:] if descending else sort  # one "-" only: "--title" was a 500
+        if key in self.sort_options():
+            sort = f"-{key}" if descending else key
+            return qs.order_by(sort, "-pk" if descending else "pk"), sort
+        return qs.order_by(self.default_sort, "-pk"), ""
+
+    def table(self, rows: list) -> list[dict]:
+        return [
+            {
+                "obj": row,
+                "url": reverse(self.detail_url_name, args=[row.pk]) if self.detail_url_name else None,
+                "cells": [(c.render(row), c, c.href(row) if c.href else None) for c in self.columns],
+            }
+            for row in rows
+        ]
 
     def extra_context(self) -> dict:
         return {}

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "rectification",
     "documents",
     "reports",
+    "public",  # 码上巡察: the public petition page; above every domain app, nothing imports it
+    "demo",  # the demo and province data generator: above every app, imported by none
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xuncha.middleware.CookieLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the body: an oversized public request is refused unread.
+    "public.middleware.PublicRequestLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -116,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xuncha.navigation.navigation",
+                "accounts.navigation.navigation",
                 "reports.views.unread_reminders",
             ],
         },
@@ -223,6 +227,24 @@ STORAGES = {
 # that check access, never by MEDIA_URL.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- The public petition channel (码上巡察, /public/<token>/) ---------------------------------
+# The address the public reaches this installation at: the QR codes printed on an inspection's
+# announcement encode PUBLIC_BASE_URL + /public/<token>/. Without a trailing slash.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with http:// or https://, not {PUBLIC_BASE_URL!r}")
+# Abuse limits, counted in the shared cache per fixed window: submissions (every POST, good or
+# bad) per client address and for the whole installation, and queries per address.
+PUBLIC_RATE_WINDOW_SECONDS = env_int("PUBLIC_RATE_WINDOW_SECONDS", 600)
+PUBLIC_RATE_PER_ADDRESS = env_int("PUBLIC_RATE_PER_ADDRESS", 10)
+PUBLIC_RATE_GLOBAL = env_int("PUBLIC_RATE_GLOBAL", 500)
+PUBLIC_QUERY_RATE_PER_ADDRESS = env_int("PUBLIC_QUERY_RATE_PER_ADDRESS", 20)
+# A public request larger than this is refused unread (413): three attachments at
+# UPLOAD_MAX_BYTES each and the text.
+PUBLIC_REQUEST_MAX_BYTES = env_int("PUBLIC_REQUEST_MAX_BYTES", 3 * UPLOAD_MAX_BYTES + 1024 * 1024)
+# How long the arithmetic question of the form stays answerable.
+PUBLIC_CAPTCHA_MAX_AGE_SECONDS = env_int("PUBLIC_CAPTCHA_MAX_AGE_SECONDS", 1800)
 
 # --- Official documents (公文) -----------------------------------------------------------
 # A folder of .docx templates that replace the shipped ones of the same name (documents/

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("rectification.urls")),
     path("", include("documents.urls")),
     path("", include("accounts.urls")),
+    path("", include("public.urls")),
 ]

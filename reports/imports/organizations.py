@@ -13,9 +13,9 @@ from collections import defaultdict, deque
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from accounts.jurisdiction import manages
 from accounts.models import Role
 from campaigns.models import Organization, OrgLevel, PartyOrgType
-from campaigns.selectors import manages
 from campaigns.services import organization_create
 from xuncha.records import lock, record_save
 

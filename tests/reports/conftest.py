@@ -13,7 +13,6 @@ import pytest
 from pytest_django.plugin import blocking_manager_key
 
 from tests.world import ensure_taxonomy
-from xuncha.celery import app
 
 
 @pytest.fixture(autouse=True)
@@ -24,19 +23,9 @@ def own_cache_keys(settings):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process():
-    """What the embedded default does (no broker): a queued task runs at once, in-process.
-    With CELERY_BROKER_URL set (CI's second run) tasks would otherwise go to a broker that no
-    worker reads; tests that want the broker path say so with `tasks_to_broker`."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def tasks_to_broker(tasks_in_process):
-    app.conf.task_always_eager = False
+def reports_tasks_in_process(tasks_in_process):
+    """Every test here runs its tasks in-process (tests/conftest.py) unless it asks for the
+    broker path with `tasks_to_broker` or starts a worker."""
 
 
 @pytest.hookimpl(wrapper=True)

@@ -203,6 +203,23 @@ def test_feedback_of_50_problems_failing_at_its_last_write_saves_nothing_and_owe
     assert not Job.objects.exists()
 
 
+def test_a_bulk_sign_off_of_50_papers_failing_at_its_history_saves_nothing_and_owes_nothing(world, fault_on):
+    inspection = on_site(world)
+    papers = []
+    for i in range(50):
+        paper = fs.problem_sign_handler(user=world.team_member, problem=draft_problem(world, inspection, f"问题{i}"))
+        papers.append(fs.problem_sign_deputy(user=world.team_deputy, problem=paper))
+    before, history = problems_state(inspection), history_rows()
+    Job.objects.all().delete()
+    # The 50 papers are updated first; their history rows, written after, are refused.
+    fault_on("findings_historicalproblem", "INSERT")
+    with pytest.raises(DatabaseError):
+        fs.problems_sign_off(user=world.team_leader, problems=papers, step="leader")
+    assert problems_state(inspection) == before
+    assert history_rows() == history
+    assert not Job.objects.exists()
+
+
 def test_an_import_failing_at_its_40th_row_saves_nothing_and_owes_nothing(world, fault_on):
     inspection = on_site(world)
     Job.objects.all().delete()

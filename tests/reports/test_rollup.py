@@ -297,7 +297,11 @@ def test_refreshing_one_inspection_costs_the_same_queries_whatever_its_size(worl
     small_cost = _queries(lambda: rollup.refresh([small.pk]))
     large_cost = _queries(lambda: rollup.refresh([large.pk]))
     assert small_cost == large_cost
-    assert small_cost <= 15
+    # 18 today on SQLite and PostgreSQL: the rollup's own statements, and 10 (11 with
+    # PostgreSQL's lock) for the pre-summed rows (reports.summaries: the keys before and after,
+    # then delete + insert of the summaries, the teams, the organization counts and the split
+    # organizations) — a fixed number, whatever the inspection's size.
+    assert small_cost <= 20
     assert InspectionRollup.objects.get(inspection=large).problems_fed_back == 40
     assert InspectionRollup.objects.get(inspection=large).measures == 40
 

@@ -207,12 +207,24 @@ def test_rows_outside_the_jurisdiction_are_never_touched_by_a_bulk_action(scene,
     assert history_counts([problem]) == before
 
 
+def test_leaders_are_offered_no_bulk_action(scene, client):
+    problem = scene.get("problems", "A.p_open")
+    before = history_counts([problem])
+    login(client, scene.users["leader"])
+    assert 'name="ids"' not in html(client.get("/problems/"))
+    assert bulk(client, "sign_off", [problem]).status_code == 403
+    assert history_counts([problem]) == before
+
+
 @pytest.mark.parametrize("key", ["leader", "team_leader", "team_member"])
-def test_only_the_office_is_offered_and_may_post_bulk_actions(scene, client, key):
+def test_only_the_office_is_offered_and_may_post_the_editing_bulk_actions(scene, client, key):
+    """Team members are offered the bulk sign-off of papers (findings/test_signoff_bulk.py), not
+    the office's edits of categories, common problems and feedback."""
     problem = scene.get("problems", "A.p_open")
     before = history_counts([problem])
     login(client, scene.users[key])
-    assert 'name="ids"' not in html(client.get("/problems/"))
+    page = html(client.get("/problems/"))
+    assert 'value="category"' not in page and 'value="feed_back"' not in page
     assert bulk(client, "category", [problem]).status_code == 403
     assert client.post("/problems/", {"action": "category", "ids": [problem.pk], "confirm": "1"}).status_code == 403
     assert history_counts([problem]) == before

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from accounts.navigation import nav_for
 from tests.accounts.scene import TEAM_A, TEAM_B, USERS
 from tests.web.helpers import LIST_URLS, html, login
-from xuncha.navigation import nav_for
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
+from campaigns.models import Inspection
 from documents.models import Document
 from documents.selectors import document_source
 from documents.services import document_generate
+from findings.models import PetitionAttachment
 from reports.imports.kinds import KINDS
 from reports.ledgers import LEDGERS
 from reports.models import ExportJob
@@ -52,6 +54,7 @@ class Fixtures:
     job_running: ExportJob
     feedback_letter: Document
     clue_letter: Document
+    attachment: PetitionAttachment
 
 
 def make_fixtures(scene: Scene) -> Fixtures:
@@ -67,7 +70,23 @@ def make_fixtures(scene: Scene) -> Fixtures:
         document_generate(user=office, source=document_source(office, slug, pk(scene, key, label)))
         for slug, key, label in (DOCUMENT_SOURCES[0], DOCUMENT_SOURCES[3])
     ]
-    return Fixtures(scene=scene, job_done=done, job_running=running, feedback_letter=letters[0], clue_letter=letters[1])
+    # A public petition's attachment, on place A's petition (it came in on paper, but a file is a file).
+    attachment = PetitionAttachment(
+        petition_id=pk(scene, "petitions", "A.petition"),
+        original_name="照片.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
+    attachment.file.save("matrix", ContentFile(b"%PDF-1.4\n"))
+    return Fixtures(
+        scene=scene,
+        job_done=done,
+        job_running=running,
+        feedback_letter=letters[0],
+        clue_letter=letters[1],
+        attachment=attachment,
+    )
 
 
 def pk(scene: Scene, model_key: str, label: str) -> int:
@@ -88,6 +107,13 @@ def record(fmt: str, model_key: str, label: str) -> Addresses:
 
 def fixed(path: str) -> Addresses:
     return lambda f: {"": path}
+
+
+def public(fmt: str, label: str) -> Addresses:
+    """An address of an inspection's public page (码上巡察), named by its token."""
+    return lambda f: {
+        label: fmt.format(token=Inspection.objects.get(pk=pk(f.scene, "inspections", label)).public_token)
+    }
 
 
 ADDRESSES: dict[str, Addresses] = {
@@ -145,6 +171,7 @@ ADDRESSES: dict[str, Addresses] = {
     "findings:notice_complete": record("/notices/{pk}/complete/", "notices", "A.k_notice"),
     "findings:petition_list": fixed("/petitions/"),
     "findings:petition_detail": record("/petitions/{pk}/", "petitions", "A.petition"),
+    "findings:petition_attachment": lambda f: {"A.petition": f"/petition-attachments/{f.attachment.pk}/"},
     "findings:petition_withdraw": record("/petitions/{pk}/withdraw/", "petitions", "A.k_petition"),
     "findings:clue_list": fixed("/clues/"),
     "findings:clue_detail": lambda f: {
@@ -172,6 +199,7 @@ ADDRESSES: dict[str, Addresses] = {
     },
     "rectification:inspection_enter": record("/inspections/{pk}/enter/", "inspections", "A.K"),
     "rectification:inspection_leave": record("/inspections/{pk}/leave/", "inspections", "A.K"),
+    "rectification:inspection_announcement": record("/inspections/{pk}/announcement/", "inspections", "A.K"),
     "rectification:inspection_feed_back": record("/inspections/{pk}/feed-back/", "inspections", "A.K"),
     "rectification:inspection_close": record("/inspections/{pk}/close/", "inspections", "A.I"),
     "rectification:inspection_withdraw": record("/inspections/{pk}/withdraw/", "inspections", "A.K"),
@@ -193,6 +221,14 @@ ADDRESSES: dict[str, Addresses] = {
     "rectification:handover_close": record("/handover/{pk}/close/", "handover_items", "A.handover"),
     "rectification:supervision_list": fixed("/supervision/"),
     "rectification:unit_home": fixed("/my-unit/"),
+    # 码上巡察: public, no login (A.K is on site, A.I fed back: its page is closed)
+    "public:petition_page": lambda f: {
+        **public("/public/{token}/", "A.K")(f),
+        **public("/public/{token}/", "A.I")(f),
+    },
+    "public:petition_query": fixed("/public/query/"),
+    "public:qr_png": public("/public/{token}/qr.png", "A.K"),
+    "public:qr_svg": public("/public/{token}/qr.svg", "A.K"),
     # Official documents: the page of each kind of record, and the issued files
     "documents:document_page": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/"),
     "documents:document_generate": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/generate/"),

@@ -22,13 +22,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, RoleAssignment, User
-from campaigns.demo.base import DEMO_USERNAMES
-from campaigns.demo.builder import DemoBuilder, DemoError
-from campaigns.demo.flush import flush_domain
-from campaigns.demo.loader import LoadError
-from campaigns.demo.province import ProvinceShape
-from campaigns.demo.province_seed import ProvinceSeed
 from campaigns.models import Organization
+from demo.base import DEMO_USERNAMES
+from demo.builder import DemoBuilder, DemoError
+from demo.flush import flush_domain
+from demo.loader import LoadError
+from demo.province import ProvinceShape
+from demo.province_seed import ProvinceSeed
 
 DEFAULT_TODAY = dt.date(2026, 11, 25)
 MAX_SCALE = 100
@@ -142,7 +142,7 @@ class Command(BaseCommand):
                     raise CommandError(str(exc)) from None
                 builder.write()
                 # Bulk inserts bypass the services, so the figures are computed once at the end
-                # (by command name: campaigns does not import reports).
+                # (by command name, as an operator would run it).
                 call_command("rebuild_rollups", verbosity=0, stdout=self.stdout if verbose else None)
         elapsed = time.monotonic() - started
         self.stdout.write(

@@ -19,6 +19,7 @@ from campaigns.models import (
     TeamMember,
     TeamRole,
     Term,
+    new_public_token,
 )
 
 from .base import DAY, TZ, add_months
@@ -458,6 +459,9 @@ class ProvincePlan:
             "feedback_date",
             "rectification_deadline",
             *DOMAIN,
+            "public_token",
+            "public_phone",
+            "public_mailbox",
         )
         w(Table(Inspection, fields), (self._inspection_row(i) for i in self.inspections))
         del self.terms, self.rounds, self.members
@@ -482,5 +486,8 @@ class ProvincePlan:
             1,
             None,
             None,
+            "",
+            new_public_token(),
+            "",
             "",
         )

@@ -1,7 +1,9 @@
 """The demo builder: plans everything in memory, then writes it in foreign-key order.
 
-Models with history go through `bulk_create_with_history`, so every seeded record has its
-history row (attributed to the `admin` account, reason “演示数据”).
+The plan's frame (role grants, terms, rounds, the cadre pool, teams and members) is written
+through the services, as an office or a migration from another system would; the records
+below it go through `bulk_create_with_history`, so every seeded record has its history row
+(attributed to the `admin` account, reason “演示数据”).
 """
 
 import datetime as dt
@@ -13,7 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from simple_history.utils import bulk_create_with_history
 
+from accounts import services as services_accounts
 from accounts.models import Role, RoleAssignment, User
+from campaigns import services
 from campaigns.models import (
     ConflictDeclaration,
     Inspection,
@@ -21,13 +25,9 @@ from campaigns.models import (
     InspectionStatus,
     Organization,
     OrgLevel,
-    Person,
     Round,
     RoundStatus,
-    Team,
-    TeamMember,
     TeamRole,
-    Term,
 )
 from findings.models import (
     Clue,
@@ -59,6 +59,7 @@ from rectification.models import (
     SupervisionAction,
     SupervisionKind,
 )
+from xuncha.records import record_save
 
 from . import texts
 from .base import RandomMixin, add_months
@@ -260,6 +261,60 @@ class DemoBuilder(RandomMixin, StructureMixin, RecordsMixin):
 
     # --- writing -----------------------------------------------------------------------------
 
+    def write_plans(self) -> None:
+        """Role grants, terms, rounds, the cadre pool, teams and their members through the
+        services an office uses (checks and history as for any record); only the rounds'
+        past states are written as they stand, the way a migration loads history."""
+        for planned in self.role_assignments:
+            grant = services_accounts.role_grant(
+                user=self.admin, grantee=planned.user, role=planned.role, organization=planned.organization
+            )
+            planned.pk = grant.pk
+        self.admin.__dict__.pop("_assignments_cache", None)  # it holds its grants now
+        for term in self.terms:
+            created = services.term_create(
+                user=self.admin,
+                committee=term.committee,
+                name=term.name,
+                start_date=term.start_date,
+                end_date=term.end_date,
+            )
+            term.pk = created.pk
+        states = {}  # each round is planned first, its teams formed, then put in its past state
+        for rnd in self.rounds:
+            states[rnd.number, rnd.term.pk] = (rnd.status, rnd.end_date)
+            rnd.status, rnd.end_date = RoundStatus.PLANNED, None
+            created = services.round_create(
+                user=self.admin, term=rnd.term, name=rnd.name, start_date=rnd.start_date, number=rnd.number
+            )
+            rnd.pk = created.pk
+        for cadre in self.cadres:
+            p = cadre.person
+            created = services.person_create(
+                user=self.admin,
+                employer=p.employer,
+                name=p.name,
+                source=p.source,
+                home_district=p.home_district,
+                position=p.position,
+                phone=p.phone,
+                account=p.user,
+            )
+            p.pk = created.pk
+        for team in self.teams:
+            team.pk = services.team_create(user=self.admin, round=team.round, name=team.name, number=team.number).pk
+        for member in self.team_members:
+            created = services.team_member_add(
+                user=self.admin, team=member.team, person=member.person, role=member.role, source=member.source
+            )
+            member.pk = created.pk
+        for rnd in self.rounds:
+            rnd.status, rnd.end_date = states[rnd.number, rnd.term.pk]
+            if rnd.status != RoundStatus.PLANNED:
+                saved = Round.objects.get(pk=rnd.pk)
+                saved.status, saved.end_date = rnd.status, rnd.end_date
+                record_save(saved, user=self.admin, reason="演示数据：本轮历史状态")
+
     def write(self) -> None:
         User.objects.bulk_create(self.users, batch_size=BATCH)
 
@@ -271,13 +326,8 @@ class DemoBuilder(RandomMixin, StructureMixin, RecordsMixin):
 
         for depth in sorted({o.depth for o in self.orgs}):
             bulk([o for o in self.orgs if o.depth == depth], Organization)
-        bulk(self.role_assignments, RoleAssignment)
-        bulk(self.terms, Term)
-        bulk(self.rounds, Round)
-        bulk([c.person for c in self.cadres], Person)
+        self.write_plans()
         bulk(self.conflicts, ConflictDeclaration)
-        bulk(self.teams, Team)
-        bulk(self.team_members, TeamMember)
         insps = [p.insp for p in self.inspections]
         bulk([i for i in insps if i.earlier is None], Inspection)
         bulk([i for i in insps if i.earlier is not None], Inspection)  # look-backs point at saved ones

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from .models import Role
 
 OFFICE, LEADER, INSPECTOR, UNIT = Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR, Role.UNIT_LIAISON
 HANDLERS = (Role.DISCIPLINE_LIAISON, Role.ORGDEPT_LIAISON)

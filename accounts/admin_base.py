@@ -25,9 +25,9 @@ from django.db import transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.selectors import manages
-from campaigns.services import require_manager
 from xuncha.records import STALE_MESSAGE, check_version, lock, record_save, record_withdraw
+
+from .jurisdiction import manages, require_manager
 
 # Petitions and clues are confidential: every read through the admin is written here.
 audit_log = logging.getLogger("xuncha.confidential")

@@ -65,6 +65,8 @@ TABLES = {
             "content",
             "handling",
             *DOMAIN,
+            "contact",
+            "query_code_hash",
         ),
     ),
     "problem": Table(
@@ -378,6 +380,8 @@ class ProvinceRecords:
                 content.format(**params),
                 handling,
                 *domain(self.fat(received)),
+                "",
+                "",
             ]
             st["petitions"].append(row)
             out["petition"].append(row)
