@@ -165,3 +165,15 @@ def qr_png(request, token):
 @require_http_methods(["GET"])
 def qr_svg(request, token):
     return _qr_response(request, token, "svg")
+
+
+@require_http_methods(["GET"])
+def announcement_print(request, token):
+    """The announcement on one A4 sheet with the QR code, to print and post at the unit. Public
+    like the QR images: it shows what the posted sheet shows anyway."""
+    inspection = _inspection(token)
+    return render(
+        request,
+        "public/announcement_print.html",
+        {"inspection": inspection, "public_url": qr.public_url(inspection)},
+    )

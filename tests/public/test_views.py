@@ -290,6 +290,26 @@ def test_the_svg_is_a_qr_code_of_the_public_url_and_downloads(client, inspection
     assert svg != other.getvalue().decode()
 
 
+def test_the_printable_announcement_carries_the_qr_code_and_the_address(client, inspection, settings):
+    settings.PUBLIC_BASE_URL = "https://xuncha.example.gov.cn"
+    response = client.get(f"{page(inspection)}announcement/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'src="/public/{inspection.public_token}/qr.svg"' in body
+    assert f"https://xuncha.example.gov.cn/public/{inspection.public_token}/" in body
+    assert "0571-12345678" in body and "清河市邮政100号信箱" in body
+    assert "announcement-print.css" in body  # the A4 page layout
+    assert "<script" not in body
+
+
+def test_the_printable_announcement_of_a_closed_or_unknown_inspection(client, world):
+    arranged = create_inspection(world)  # printed before the team arrives: the sheet is there
+    assert client.get(f"{page(arranged)}announcement/").status_code == 200
+    assert client.get("/public/no-such-token/announcement/").status_code == 404
+    withdrawn = cs.inspection_withdraw(user=world.office, inspection=arranged, reason="调整安排")
+    assert client.get(f"{page(withdrawn)}announcement/").status_code == 404
+
+
 # --- The office's side --------------------------------------------------------------------
 
 
@@ -298,6 +318,7 @@ def test_the_inspection_page_offers_the_qr_code_to_office_and_team_only(client, 
         client.force_login(user)
         body = client.get(f"/inspections/{inspection.pk}/").content.decode()
         assert (f"/public/{inspection.public_token}/qr.png" in body) is offered, user
+        assert (f"/public/{inspection.public_token}/announcement/" in body) is offered, user
 
 
 def test_the_office_edits_phone_and_mailbox(client, world, inspection):

@@ -229,6 +229,7 @@ ADDRESSES: dict[str, Addresses] = {
     "public:petition_query": fixed("/public/query/"),
     "public:qr_png": public("/public/{token}/qr.png", "A.K"),
     "public:qr_svg": public("/public/{token}/qr.svg", "A.K"),
+    "public:announcement_print": public("/public/{token}/announcement/", "A.K"),
     # Official documents: the page of each kind of record, and the issued files
     "documents:document_page": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/"),
     "documents:document_generate": lambda f: _document_addresses(f, "/documents/{slug}/{pk}/generate/"),

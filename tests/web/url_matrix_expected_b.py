@@ -362,4 +362,5 @@ EXPECTED_B: dict[str, dict[str, dict[str, str]]] = {
     "public:petition_query": {"": {"GET": "200: *", "POST": "400: *"}},
     "public:qr_png": {"A.K": {"GET": "200: *", "POST": "405: *"}},
     "public:qr_svg": {"A.K": {"GET": "200: *", "POST": "405: *"}},
+    "public:announcement_print": {"A.K": {"GET": "200: *", "POST": "405: *"}},
 }
