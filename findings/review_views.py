@@ -19,9 +19,9 @@ from .filters import ReviewNoteFilter
 from .forms import ReviewAnswerForm, ReviewClearForm, ReviewNoteForm
 from .review_selectors import note_counts, notes_by_author, notes_of_team, notes_to_answer, review_notes_visible_to
 from .selectors import problems_visible_to
+from .steps import INSPECTION_RELATED
 
 TEAM_SIDE = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
-INSPECTION_RELATED = ("inspection__round", "inspection__team", "inspection__organization")
 
 
 def _paper_url(problem_id: int) -> str:

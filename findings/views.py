@@ -6,12 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from campaigns.selectors import inspections_visible_to
 from xuncha.actions import action_view, refusal_text
 from xuncha.listing import Column, ListPage, display
 from xuncha.records import allowed
@@ -20,32 +18,22 @@ from . import services as s
 from .filters import ClueFilter, CommonProblemFilter, PetitionFilter, ProblemFilter
 from .forms import (
     BulkCategoryForm,
-    ClueForm,
     CommonProblemForm,
     DateOnlyForm,
-    DisposeForm,
-    EditProblemForm,
-    NoticeCompleteForm,
-    NoticeForm,
-    PetitionForm,
-    ProblemForm,
-    ReasonForm,
-    SanctionForm,
     SignOffForm,
 )
-from .models import PetitionAttachment, ReadVia, SanctionSource
+from .models import PetitionAttachment, ReadVia
 from .readlog import log_export, log_reads
 from .selectors import (
     clues_visible_to,
     common_problems_visible_to,
-    notices_visible_to,
     petitions_visible_to,
     problems_visible_to,
     sanctions_visible_to,
 )
+from .steps import INSPECTION_RELATED, PROBLEM, problem_url
 
 TEAM_SIDE = (Role.OFFICE_ADMIN, Role.LEADER, Role.INSPECTOR)
-INSPECTION_RELATED = ("inspection__round", "inspection__team", "inspection__organization")
 
 
 class ConfidentialList(ListPage):
@@ -286,33 +274,6 @@ def _history(record, limit: int = 50):
     return record.history.select_related("history_user").order_by("-history_date")[:limit]
 
 
-# --- Creating records inside an inspection ----------------------------------------------------
-
-
-def _inspection(request, pk):
-    return get_object_or_404(inspections_visible_to(request.user).select_related("organization", "team"), pk=pk)
-
-
-def _hub(inspection, tab: str) -> str:
-    return reverse("rectification:inspection_detail", args=[inspection.pk]) + f"?tab={tab}"
-
-
-@login_required
-def problem_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("新增问题底稿"),
-        subject=inspection,
-        check=lambda: s.problem_draft_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.problem_draft(user=request.user, inspection=inspection, **data),
-        success=_("底稿已保存，请承办人签字。"),
-        back_url=_hub(inspection, "problems"),
-        form_class=ProblemForm,
-        next_url=lambda problem: reverse("rectification:problem_detail", args=[problem.pk]),
-    )
-
-
 @login_required
 def petition_attachment(request, pk):
     """A public petition's attachment, served only here, to those who may read the petition
@@ -332,46 +293,7 @@ def petition_attachment(request, pk):
     )
 
 
-@login_required
-def petition_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("登记信访件"),
-        subject=inspection,
-        check=lambda: s.petition_register_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.petition_register(user=request.user, inspection=inspection, **data),
-        success=_("信访件已登记。"),
-        back_url=_hub(inspection, "petitions"),
-        form_class=PetitionForm,
-    )
-
-
-@login_required
-def clue_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("登记问题线索"),
-        subject=inspection,
-        check=lambda: s.clue_register_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.clue_register(user=request.user, inspection=inspection, **data),
-        success=_("线索已登记。"),
-        back_url=_hub(inspection, "clues"),
-        form_class=ClueForm,
-        next_url=lambda clue: reverse("findings:clue_detail", args=[clue.pk]),
-    )
-
-
-# --- Workflow steps on a problem --------------------------------------------------------------
-
-
-def _problem(request, pk):
-    return get_object_or_404(problems_visible_to(request.user).select_related(*INSPECTION_RELATED), pk=pk)
-
-
-def _problem_url(problem) -> str:
-    return reverse("rectification:problem_detail", args=[problem.pk])
+# --- The three signatures on a working paper (every other step: steps.py) ----------------------
 
 
 SIGN_STEPS = {
@@ -384,7 +306,7 @@ SIGN_STEPS = {
 @require_POST
 @login_required
 def problem_sign(request, pk, step):
-    problem = _problem(request, pk)
+    problem = PROBLEM.find(request.user, pk)
     if step not in SIGN_STEPS:
         raise PermissionDenied
     check, call, success = SIGN_STEPS[step]
@@ -394,179 +316,5 @@ def problem_sign(request, pk, step):
         check=lambda: check(user=request.user, problem=problem),
         call=lambda: call(user=request.user, problem=problem),
         success=success,
-        back_url=_problem_url(problem),
-    )
-
-
-@login_required
-def problem_edit(request, pk):
-    problem = _problem(request, pk)
-    initial = {
-        "title": problem.title,
-        "description": problem.description,
-        "category": problem.category_id,
-        "method": problem.method,
-        "involved_organization": problem.involved_organization,
-        "version": problem.version,
-    }
-    return action_view(
-        request,
-        title=_("修改底稿"),
-        subject=problem,
-        check=lambda: s.problem_update_check(user=request.user, problem=problem),
-        call=lambda version, **data: s.problem_update(
-            user=request.user, problem=problem, expected_version=version, **data
-        ),
-        success=_("底稿已修改；已签字的须重新签字。"),
-        back_url=_problem_url(problem),
-        form_class=EditProblemForm,
-        initial=initial,
-    )
-
-
-@login_required
-def problem_return(request, pk):
-    problem = _problem(request, pk)
-    return action_view(
-        request,
-        title=_("退回底稿"),
-        subject=problem,
-        check=lambda: s.problem_return_check(user=request.user, problem=problem),
-        call=lambda reason: s.problem_return(user=request.user, problem=problem, reason=reason),
-        success=_("底稿已退回承办人。"),
-        back_url=_problem_url(problem),
-        form_class=ReasonForm,
-    )
-
-
-@login_required
-def problem_withdraw(request, pk):
-    problem = _problem(request, pk)
-    return action_view(
-        request,
-        title=_("撤销问题"),
-        subject=problem,
-        check=lambda: s.problem_withdraw_check(user=request.user, problem=problem),
-        call=lambda reason: s.problem_withdraw(user=request.user, problem=problem, reason=reason),
-        success=_("问题已撤销。"),
-        back_url=_problem_url(problem),
-        form_class=ReasonForm,
-    )
-
-
-@login_required
-def notice_issue(request, pk):
-    problem = _problem(request, pk)
-    return action_view(
-        request,
-        title=_("下发立行立改通知书"),
-        subject=problem,
-        check=lambda: s.immediate_notice_issue_check(user=request.user, problem=problem),
-        call=lambda **data: s.immediate_notice_issue(user=request.user, problem=problem, **data),
-        success=_("立行立改通知书已下发。"),
-        back_url=_problem_url(problem),
-        form_class=NoticeForm,
-    )
-
-
-@login_required
-def notice_complete(request, pk):
-    notice = get_object_or_404(notices_visible_to(request.user).select_related("problem__inspection"), pk=pk)
-    return action_view(
-        request,
-        title=_("登记立行立改完成情况"),
-        subject=notice,
-        check=lambda: s.immediate_notice_complete_check(user=request.user, notice=notice),
-        call=lambda **data: s.immediate_notice_complete(user=request.user, notice=notice, **data),
-        success=_("已登记完成情况。"),
-        back_url=_problem_url(notice.problem),
-        form_class=NoticeCompleteForm,
-    )
-
-
-# --- Workflow steps on a clue or a petition -----------------------------------------------------
-
-
-def _clue(request, pk):
-    return get_object_or_404(clues_visible_to(request.user).select_related(*INSPECTION_RELATED), pk=pk)
-
-
-def _clue_url(clue) -> str:
-    return reverse("findings:clue_detail", args=[clue.pk])
-
-
-@login_required
-def clue_transfer(request, pk):
-    clue = _clue(request, pk)
-    return action_view(
-        request,
-        title=_("移交问题线索"),
-        subject=clue,
-        check=lambda: s.clue_transfer_check(user=request.user, clue=clue),
-        call=lambda on: s.clue_transfer(user=request.user, clue=clue, transferred_on=on),
-        success=_("线索已移交。"),
-        back_url=_clue_url(clue),
-        form_class=DateOnlyForm,
-    )
-
-
-@login_required
-def clue_dispose(request, pk):
-    clue = _clue(request, pk)
-    return action_view(
-        request,
-        title=_("登记处置情况"),
-        subject=clue,
-        check=lambda: s.clue_dispose_check(user=request.user, clue=clue),
-        call=lambda **data: s.clue_dispose(user=request.user, clue=clue, **data),
-        success=_("处置情况已登记。"),
-        back_url=_clue_url(clue),
-        form_class=DisposeForm,
-    )
-
-
-@login_required
-def clue_sanction(request, pk):
-    clue = _clue(request, pk)
-    return action_view(
-        request,
-        title=_("登记处理处分"),
-        subject=clue,
-        check=lambda: s.clue_sanction_check(user=request.user, clue=clue),
-        call=lambda **data: s.sanction_record(
-            user=request.user, inspection=clue.inspection, source=SanctionSource.CLUE, clue=clue, **data
-        ),
-        success=_("处理处分已登记。"),
-        back_url=_clue_url(clue),
-        form_class=SanctionForm,
-    )
-
-
-@login_required
-def clue_withdraw(request, pk):
-    clue = _clue(request, pk)
-    return action_view(
-        request,
-        title=_("撤销问题线索"),
-        subject=clue,
-        check=lambda: s.clue_withdraw_check(user=request.user, clue=clue),
-        call=lambda reason: s.clue_withdraw(user=request.user, clue=clue, reason=reason),
-        success=_("线索已撤销。"),
-        back_url=_clue_url(clue),
-        form_class=ReasonForm,
-    )
-
-
-@login_required
-def petition_withdraw(request, pk):
-    petition = get_object_or_404(petitions_visible_to(request.user).select_related("inspection"), pk=pk)
-    return action_view(
-        request,
-        title=_("撤销信访件"),
-        subject=petition,
-        check=lambda: s.petition_withdraw_check(user=request.user, petition=petition),
-        call=lambda reason: s.petition_withdraw(user=request.user, petition=petition, reason=reason),
-        success=_("信访件已撤销。"),
-        back_url=reverse("findings:petition_detail", args=[petition.pk]),
-        form_class=ReasonForm,
+        back_url=problem_url(problem),
     )

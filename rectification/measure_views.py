@@ -13,16 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import organization_ids, path_q, subtree_paths
 from accounts.models import Role
-from findings.forms import ReasonForm
 from findings.models import ProblemStatus
 from findings.selectors import problems_visible_to
-from xuncha.actions import action_view, refusal_text
+from xuncha.actions import refusal_text
 from xuncha.listing import Column, ListPage, display
 from xuncha.records import allowed
 
 from . import services as s
 from .filters import HandoverFilter, MeasureFilter, SupervisionFilter
-from .forms import BulkUnitForm, HandoverCloseForm, MeasureForm, ReportForm, VerifyForm
+from .forms import BulkUnitForm
 from .models import MEASURE_DONE, HandoverStatus
 from .selectors import (
     evidence_visible_to,
@@ -30,8 +29,8 @@ from .selectors import (
     measures_visible_to,
     supervision_actions_visible_to,
 )
+from .steps import MEASURE, MEASURE_RELATED
 
-PROBLEM_RELATED = ("problem__inspection__organization", "problem__inspection__round", "responsible_unit")
 OFFICE_AND_LEADERS = (Role.OFFICE_ADMIN, Role.LEADER)
 
 
@@ -55,7 +54,7 @@ class MeasureList(ListPage):
     title = _("整改措施")
     selector = measures_visible_to
     filterset_class = MeasureFilter
-    related = PROBLEM_RELATED
+    related = MEASURE_RELATED
     roles = OFFICE_AND_LEADERS
     detail_url_name = "rectification:measure_detail"
     default_sort = "deadline"
@@ -77,7 +76,7 @@ class MeasureList(ListPage):
 
     def post(self, request):
         ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
-        measures = list(measures_visible_to(request.user).live().filter(pk__in=ids).select_related(*PROBLEM_RELATED))
+        measures = list(measures_visible_to(request.user).live().filter(pk__in=ids).select_related(*MEASURE_RELATED))
         if not measures or request.POST.get("action") != "unit":
             messages.error(request, _("请先勾选整改措施并选择批量操作。"))
             return redirect(request.get_full_path())
@@ -151,13 +150,9 @@ class SupervisionList(ListPage):
     ]
 
 
-def _measure(request, pk):
-    return get_object_or_404(measures_visible_to(request.user).select_related(*PROBLEM_RELATED), pk=pk)
-
-
 @login_required
 def measure_detail(request, pk):
-    measure = _measure(request, pk)
+    measure = MEASURE.find(request.user, pk)
     user = request.user
     can = {
         "report": allowed(s.measure_report_check, user=user, measure=measure),
@@ -173,77 +168,6 @@ def measure_detail(request, pk):
     )
 
 
-def _measure_url(measure) -> str:
-    return reverse("rectification:measure_detail", args=[measure.pk])
-
-
-@login_required
-def measure_add(request, pk):
-    problem = get_object_or_404(problems_visible_to(request.user).select_related("inspection__organization"), pk=pk)
-    return action_view(
-        request,
-        title=_("添加整改措施"),
-        subject=problem,
-        check=lambda: s.measure_add_check(user=request.user, problem=problem),
-        call=lambda **data: s.measure_add(user=request.user, problem=problem, **data),
-        success=_("整改措施已添加。"),
-        back_url=reverse("rectification:problem_detail", args=[problem.pk]),
-        form_class=MeasureForm,
-        initial={"responsible_unit": problem.inspection.organization},
-    )
-
-
-@login_required
-def measure_report(request, pk):
-    measure = _measure(request, pk)
-    return action_view(
-        request,
-        title=_("报告整改进展"),
-        subject=measure,
-        check=lambda: s.measure_report_check(user=request.user, measure=measure),
-        call=lambda progress, files, version: s.measure_report(
-            user=request.user, measure=measure, progress=progress, files=files, expected_version=version
-        ),
-        success=_("进展已报告，等待巡察办验收。"),
-        back_url=_measure_url(measure),
-        form_class=ReportForm,
-        initial={"progress": measure.progress, "version": measure.version},
-    )
-
-
-@login_required
-def measure_verify(request, pk):
-    measure = _measure(request, pk)
-    return action_view(
-        request,
-        title=_("验收整改措施"),
-        subject=measure,
-        check=lambda: s.measure_verify_check(user=request.user, measure=measure),
-        call=lambda verdict, note, version: s.measure_verify(
-            user=request.user, measure=measure, verdict=verdict, note=note, expected_version=version
-        ),
-        success=_("验收结论已登记。"),
-        back_url=_measure_url(measure),
-        form_class=VerifyForm,
-        initial={"version": measure.version},
-    )
-
-
-@login_required
-def measure_withdraw(request, pk):
-    measure = _measure(request, pk)
-    return action_view(
-        request,
-        title=_("撤销整改措施"),
-        subject=measure,
-        check=lambda: s.measure_withdraw_check(user=request.user, measure=measure),
-        call=lambda reason: s.measure_withdraw(user=request.user, measure=measure, reason=reason),
-        success=_("整改措施已撤销。"),
-        back_url=_measure_url(measure),
-        form_class=ReasonForm,
-    )
-
-
 @login_required
 def evidence_download(request, pk):
     """Evidence is served only here, after the scoping check; the stored name is random and
@@ -254,21 +178,6 @@ def evidence_download(request, pk):
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,
-    )
-
-
-@login_required
-def handover_close(request, pk):
-    item = get_object_or_404(handover_items_visible_to(request.user).select_related("inspection__organization"), pk=pk)
-    return action_view(
-        request,
-        title=_("办结转交办事项"),
-        subject=f"{item.inspection.organization.name} · {item.title} · {item.department}",
-        check=lambda: s.handover_item_close_check(user=request.user, item=item),
-        call=lambda **data: s.handover_item_close(user=request.user, item=item, **data),
-        success=_("事项已办结。"),
-        back_url=reverse("rectification:handover_list"),
-        form_class=HandoverCloseForm,
     )
 
 

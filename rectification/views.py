@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,6 @@ from campaigns.selectors import LEADER_FIRST, inspections_visible_to
 from findings import review_notes as rn
 from findings import review_selectors
 from findings import services as fs
-from findings.forms import DateOnlyForm, ReasonForm
 from findings.models import ProblemStatus, ReadVia
 from findings.readlog import log_reads
 from findings.selectors import (
@@ -29,11 +27,9 @@ from findings.selectors import (
     problems_visible_to,
     sanctions_visible_to,
 )
-from xuncha.actions import action_view
 from xuncha.records import allowed
 
 from . import services as s
-from .forms import AnnouncementForm, EvaluationForm, FeedbackForm, HandoverForm, RuleForm, SupervisionForm
 from .selectors import (
     evaluations_visible_to,
     handover_items_visible_to,
@@ -234,177 +230,3 @@ def _review_panel(user, problem) -> dict:
         "can_add": allowed(rn.review_note_add_check, user=user, problem=problem),
         "edited_after_review": review_selectors.paper_edited_after_review(problem),
     }
-
-
-# --- Inspection steps ----------------------------------------------------------------------
-
-
-def _inspection(request, pk):
-    return get_object_or_404(
-        inspections_visible_to(request.user).select_related("organization", "team", "round"), pk=pk
-    )
-
-
-def _hub(inspection, tab: str = "overview") -> str:
-    return reverse("rectification:inspection_detail", args=[inspection.pk]) + f"?tab={tab}"
-
-
-@login_required
-def inspection_enter(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("进驻"),
-        subject=inspection,
-        check=lambda: cs.inspection_enter_check(user=request.user, inspection=inspection),
-        call=lambda on: cs.inspection_enter(user=request.user, inspection=inspection, on=on),
-        success=_("已登记进驻。"),
-        back_url=_hub(inspection),
-        form_class=DateOnlyForm,
-    )
-
-
-@login_required
-def inspection_leave(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("撤离"),
-        subject=inspection,
-        check=lambda: cs.inspection_leave_check(user=request.user, inspection=inspection),
-        call=lambda on: cs.inspection_leave(user=request.user, inspection=inspection, on=on),
-        success=_("已登记撤离。"),
-        back_url=_hub(inspection),
-        form_class=DateOnlyForm,
-    )
-
-
-@login_required
-def inspection_announcement(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("公告联系方式"),
-        subject=inspection,
-        check=lambda: cs.inspection_announcement_check(user=request.user, inspection=inspection),
-        call=lambda public_phone, public_mailbox, version: cs.inspection_announcement_update(
-            user=request.user,
-            inspection=inspection,
-            public_phone=public_phone,
-            public_mailbox=public_mailbox,
-            expected_version=version,
-        ),
-        success=_("公告联系方式已保存。"),
-        back_url=_hub(inspection),
-        form_class=AnnouncementForm,
-        initial={
-            "public_phone": inspection.public_phone,
-            "public_mailbox": inspection.public_mailbox,
-            "version": inspection.version,
-        },
-    )
-
-
-@login_required
-def inspection_feed_back(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("反馈"),
-        subject=inspection,
-        check=lambda: fs.inspection_feed_back_check(user=request.user, inspection=inspection),
-        call=lambda **data: fs.inspection_feed_back(user=request.user, inspection=inspection, **data),
-        success=_("已反馈，被巡察单位进入整改。"),
-        back_url=_hub(inspection, "problems"),
-        form_class=FeedbackForm,
-    )
-
-
-@login_required
-def inspection_close(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("整改结束"),
-        subject=inspection,
-        check=lambda: s.inspection_close_check(user=request.user, inspection=inspection),
-        call=lambda: s.inspection_close(user=request.user, inspection=inspection),
-        success=_("本次巡察整改已结束。"),
-        back_url=_hub(inspection),
-    )
-
-
-@login_required
-def inspection_withdraw(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("撤销巡察"),
-        subject=inspection,
-        check=lambda: cs.inspection_withdraw_check(user=request.user, inspection=inspection),
-        call=lambda reason: cs.inspection_withdraw(user=request.user, inspection=inspection, reason=reason),
-        success=_("巡察已撤销。"),
-        back_url=_hub(inspection),
-        form_class=ReasonForm,
-    )
-
-
-@login_required
-def handover_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("转交办事项"),
-        subject=inspection,
-        check=lambda: s.handover_item_create_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.handover_item_create(user=request.user, inspection=inspection, **data),
-        success=_("事项已转交。"),
-        back_url=_hub(inspection, "handover"),
-        form_class=HandoverForm,
-    )
-
-
-@login_required
-def supervision_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("督查督办"),
-        subject=inspection,
-        check=lambda: s.supervision_record_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.supervision_record(user=request.user, inspection=inspection, **data),
-        success=_("督办已登记。"),
-        back_url=_hub(inspection, "supervision"),
-        form_class=SupervisionForm,
-    )
-
-
-@login_required
-def evaluation_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("整改评估"),
-        subject=inspection,
-        check=lambda: s.evaluation_record_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.evaluation_record(user=request.user, inspection=inspection, **data),
-        success=_("评估已登记。"),
-        back_url=_hub(inspection, "evaluation"),
-        form_class=EvaluationForm,
-    )
-
-
-@login_required
-def rule_create(request, pk):
-    inspection = _inspection(request, pk)
-    return action_view(
-        request,
-        title=_("登记建立健全的制度"),
-        subject=inspection,
-        check=lambda: s.rule_record_check(user=request.user, inspection=inspection),
-        call=lambda **data: s.rule_record(user=request.user, inspection=inspection, **data),
-        success=_("制度已登记。"),
-        back_url=_hub(inspection, "evaluation"),
-        form_class=RuleForm,
-        form_kwargs={"inspection": inspection},
-    )
