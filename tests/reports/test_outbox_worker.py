@@ -7,6 +7,7 @@ needs a database it can share (SQLite's test database is in memory) and a Redis 
 here stops the shared Redis: the "Redis down" test starts a throw-away redis-server of its own.
 """
 
+import fcntl
 import os
 import shutil
 import signal
@@ -189,28 +190,38 @@ def test_a_worker_killed_mid_export_leaves_the_job_and_the_next_one_writes_the_f
     assert job.written == 3 and job.file
 
 
-def free_port() -> int:
-    """A free port below Linux's ephemeral range (32768–60999), each test worker its own block.
+PORTS = range(21000, 22000)  # below Linux's ephemeral range (32768–60999): no bind to 0 lands here
 
-    A port the kernel handed out (bind to 0, then close) could be handed to anyone else while
-    this test's Redis is stopped, and the restart would fail; no bind to 0 ever lands here."""
-    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    first = 21000 + 100 * worker
-    for port in range(first, first + 100):
+
+def reserve_port():
+    """A free port, and a lock that keeps it ours until closed, across every process on the machine.
+
+    The test stops its Redis and starts it again on the same port. A port picked by binding to 0
+    could meanwhile be handed to any other program, and a free port picked by scanning could be
+    picked by a second suite running beside this one; the lock file (flock, released by the kernel
+    if the process dies) makes every test process on the machine skip a port that one holds."""
+    for port in PORTS:
+        lock = open(f"/tmp/xuncha-test-port-{port}.lock", "w")  # noqa: SIM115 - held until the test ends
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
+                lock.close()
                 continue
-            return port
-    raise RuntimeError(f"no free port in {first}–{first + 99} for a throw-away redis-server")
+        return port, lock
+    raise RuntimeError(f"no free port in {PORTS.start}–{PORTS.stop - 1} for a throw-away redis-server")
 
 
 class Redis:
     """A throw-away redis-server of this test's own, to stop and start at will."""
 
     def __init__(self, tmp_path: Path):
-        self.port = free_port()
+        self.port, self._lock = reserve_port()
         self.dir = tmp_path
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
@@ -234,6 +245,10 @@ class Redis:
             self.process.terminate()
             self.process.wait(timeout=10)
 
+    def release(self) -> None:
+        self.stop()
+        self._lock.close()
+
 
 @pytest.fixture
 def own_redis(tmp_path, settings):
@@ -246,7 +261,7 @@ def own_redis(tmp_path, settings):
     settings.CACHES = {"default": {"BACKEND": "xuncha.cache.TolerantRedisCache", "LOCATION": redis.url}}
     forget_connections()
     yield redis
-    redis.stop()
+    redis.release()
     app.conf.broker_url = before
     forget_connections()
 
