@@ -89,4 +89,4 @@ clean:
 .PHONY: messages
 messages: venv
 	$(BIN)/python manage.py makemessages -l en --ignore=$(VENV) --ignore=static/vendor --ignore=tests
-	$(BIN)/python manage.py compilemessages -l en --ignore=$(VENV)
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=$(VENV)

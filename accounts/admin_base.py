@@ -212,11 +212,12 @@ class XunchaAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
             raise Http404
         return obj
 
-    def log_read(self, request, object_id: str | None = None) -> None:
-        """A confidential model's list (no `object_id`) or record was read; subclasses add the
-        read log (findings.readlog), this writes the application log."""
+    def log_read(self, request, object_id: str | None = None, page: str = "") -> None:
+        """A confidential model's list (no `object_id`) or record was read — its change page, or
+        its history (`page`); subclasses add the read log (findings.readlog), this writes the
+        application log."""
         if self.confidential:
-            what = object_id if object_id is not None else f"list {request.GET.urlencode()}"
+            what = f"{object_id} {page}".strip() if object_id is not None else f"list {request.GET.urlencode()}"
             audit_log.info("%s read %s %s", request.user.get_username(), self.opts.label, what)
 
     def changelist_view(self, request, extra_context=None):
@@ -229,14 +230,14 @@ class XunchaAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         self.visible_object_or_404(request, object_id)  # the stock view would show any id's history
-        self.log_read(request, f"{object_id} history")
+        self.log_read(request, object_id, "history")
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.visible_object_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied  # reverting would rewrite workflow state past the services
-        self.log_read(request, f"{object_id} version {version_id}")
+        self.log_read(request, object_id, f"version {version_id}")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):

@@ -196,7 +196,7 @@ def feedback():
     paragraph(
         document,
         "根据{{ committee }}巡察工作统一部署，{{ team }}于{{ onsite_start }}至{{ onsite_end }}"
-        "对{{ organization }}开展了{{ mode }}巡察。现将巡察发现的问题反馈如下：",
+        "对{{ organization }}开展了{{ mode }}。现将巡察发现的问题反馈如下：",  # mode: 常规巡察, 巡察“回头看”…
     )
     paragraph(document, "{%p for group in groups %}", indent=False)
     paragraph(document, "{{ group.ordinal }}、{{ group.category }}", font=HEADING_FONT)

@@ -62,8 +62,8 @@ class ConfidentialAdmin(DomainRecordAdmin):
 
     confidential = True
 
-    def log_read(self, request, object_id: str | None = None) -> None:
-        super().log_read(request, object_id)
+    def log_read(self, request, object_id: str | None = None, page: str = "") -> None:
+        super().log_read(request, object_id, page)
         if object_id is None:
             log_export(user=request.user, model=self.model, rows=None, query=request.GET.urlencode(), via=ReadVia.ADMIN)
             return
@@ -113,8 +113,8 @@ class PetitionAttachmentAdmin(XunchaAdmin):
     def visible_to(user):
         return PetitionAttachment.objects.filter(petition__in=petitions_visible_to(user))
 
-    def log_read(self, request, object_id: str | None = None) -> None:
-        super().log_read(request, object_id)
+    def log_read(self, request, object_id: str | None = None, page: str = "") -> None:
+        super().log_read(request, object_id, page)
         if object_id is None:
             log_export(user=request.user, model=Petition, rows=None, query=request.GET.urlencode(), via=ReadVia.ADMIN)
             return

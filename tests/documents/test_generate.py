@@ -48,6 +48,9 @@ def test_the_feedback_letter_reads_back_in_the_official_layout(world):
     assert paragraphs[1] == f"清巡办反馈〔{YEAR}〕1号"
     assert "关于巡察青石镇党委的反馈意见" in paragraphs
     assert "青石镇党委：" in paragraphs
+    # The kind of inspection is named once ("常规巡察", not "常规巡察巡察").
+    assert any("对青石镇党委开展了常规巡察。现将巡察发现的问题反馈如下：" in p for p in paragraphs)
+    assert not any("巡察巡察" in p for p in paragraphs)
     # The problem list: under the top-level category, numbered through the letter.
     start = paragraphs.index("一、党的领导弱化")
     assert paragraphs[start : start + 5] == [

@@ -95,6 +95,19 @@ def test_the_admin_logs_its_reads_of_confidential_records(scene, client, admin_u
     ]
 
 
+@pytest.mark.parametrize("kind", ["petition", "clue"])
+def test_the_admin_history_of_a_confidential_record_is_a_read_too(scene, client, admin_user, kind):
+    """The history list and an old version show the record's full text: each is logged like the
+    change page (they were not: `GET …/history/2/` showed a petition and left no row)."""
+    record = scene.get("petitions", "A.petition") if kind == "petition" else scene.get("clues", "A.c_disc")
+    version = record.history.order_by("history_id").first().history_id
+    client.force_login(admin_user)
+    for page in ("history/", f"history/{version}/"):
+        ReadLog.objects.all().delete()
+        assert client.get(f"/admin/findings/{kind}/{record.pk}/{page}").status_code == 200
+        assert [(r.via, r.kind, r.record_id) for r in reads(admin_user)] == [("admin", kind, record.pk)], page
+
+
 def test_the_office_reviews_the_reads_of_its_own_jurisdiction_only(scene, client):
     a_clue, b_clue = scene.get("clues", "A.c_disc"), scene.get("clues", "B.c_disc")
     for key, clue in (("team_member", a_clue), ("b_member", b_clue)):

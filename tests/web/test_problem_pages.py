@@ -224,6 +224,18 @@ def test_a_working_paper_without_a_title_is_refused_and_keeps_what_was_typed(wor
     assert problem.drafted_by == world.team_member
 
 
+def test_a_null_character_is_refused_in_plain_chinese_and_the_rest_kept(world, client):
+    inspection = on_site(world)
+    login(client, world.team_member)
+    data = {"title": "标题\x00", "description": "会议记录缺失", "category": category("A01").pk, "method": "documents"}
+    response = client.post(f"/inspections/{inspection.pk}/problems/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"] == ["不能包含空字符（NUL，代码为0的字符），请删去后重新提交。"]
+    assert "空字符串" not in html(response)  # Django's own translation, which says something else
+    assert "会议记录缺失</textarea>" in html(response)
+    assert not inspection.problems.exists()
+
+
 def test_an_involved_organization_outside_the_unit_is_refused_next_to_the_field(world, client):
     inspection = on_site(world)
     login(client, world.team_member)
