@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.jurisdiction import manages
-from accounts.models import User
+from accounts.jurisdiction import organization_ids
+from accounts.models import Role, User
 from campaigns.models import InspectionStatus, Organization
 from findings.models import ClueStatus
 
@@ -30,8 +30,11 @@ def document_number_allocate(*, issuer: Organization, kind: str, year: int) -> i
 
 
 def document_generate_check(*, user: User, source: Source) -> None:
+    """Only the office of the committee whose round it is issues the round's documents, under its
+    own masthead and from its own numbers: office staff of a committee above it may read the
+    records (and correct them), but not write in another office's name."""
     committee = source.inspection.round.term.committee
-    if not manages(user, committee):
+    if committee.pk not in organization_ids(user, Role.OFFICE_ADMIN):
         raise PermissionDenied(NOT_OFFICE.format(office=rendering.issuer_name(committee)))
     if document_for(source) is not None:
         return  # already issued: generating again hands back the same document

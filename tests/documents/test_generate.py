@@ -10,6 +10,7 @@ from docx import Document as read_docx
 from docx.shared import Pt, RGBColor
 
 from campaigns import services as cs
+from campaigns.models import Inspection, InspectionMode, Round, Team, Term
 from documents import services as ds
 from documents.models import Document, DocumentCounter, DocumentKind
 from documents.selectors import document_source
@@ -172,6 +173,27 @@ def test_an_interview_has_no_document(world):
     interview = supervision(world, inspection, kind="interview", content="约谈镇党委书记")
     with pytest.raises(ValidationError, match="约谈记录没有对应的公文"):
         generate(world.office, "supervision", interview)
+
+
+def test_a_district_round_is_documented_by_the_district_office_only(world):
+    """The city office sees the district's records but writes nothing in the district office's
+    name (it issued 青巡办反馈〔2026〕1号 under 青岚区委's masthead before)."""
+    term = Term.objects.create(
+        committee=world.district_a, name="东城区委本届", start_date=D(2022, 1, 1), end_date=D(2026, 12, 31)
+    )
+    round_ = Round.objects.create(term=term, number=1, name="区委第一轮", start_date=D(2026, 3, 1))
+    team = Team.objects.create(round=round_, number=1, name="区委第一巡察组")
+    inspection = Inspection.objects.create(  # only its round matters here
+        round=round_, team=team, organization=world.district_a_unit, mode=InspectionMode.REGULAR
+    )
+    with pytest.raises(PermissionDenied, match="只有中共东城区委巡察工作领导小组办公室的工作人员"):
+        ds.document_generate_check(user=world.office, source=document_source(world.office, "inspection", inspection.pk))
+    # The district office may: what stops it now is only the state (not fed back yet).
+    with pytest.raises(ValidationError):
+        ds.document_generate_check(
+            user=world.office_a, source=document_source(world.office_a, "inspection", inspection.pk)
+        )
+    assert not DocumentCounter.objects.exists()
 
 
 def test_only_the_issuing_office_allocates_numbers(world):
