@@ -201,6 +201,8 @@ if TRUSTED_PROXY_COUNT < 0:
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 
 # --- Language and time ----------------------------------------------------------------
+CSRF_FAILURE_VIEW = "xuncha.errors.csrf_failure"  # in Chinese, saying what to do
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -9,6 +9,9 @@ admin.site.site_header = "巡察工作管理系统"
 admin.site.site_title = "巡察工作管理系统"
 admin.site.index_title = "数据管理"
 
+handler400 = "xuncha.errors.bad_request"
+handler500 = "xuncha.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
