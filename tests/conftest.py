@@ -1,7 +1,11 @@
+import shutil
+
 import pytest
 
+from tests import shared
 from tests.e2e import SCREENSHOTS
 from tests.world import build_world
+from xuncha import outbox
 from xuncha.celery import app
 
 
@@ -12,14 +16,53 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(request, db):
+    """The places, people and first round of tests/world.py; a test that asks for shared
+    records (tests/shared.py) gets their world."""
+    return shared.world_of(request) or build_world()
+
+
+@pytest.fixture(scope="session")
+def _shared_records_session(django_db_setup, django_db_blocker):
+    """Shared records still open at the end are rolled back before the test databases go."""
+    yield
+    with django_db_blocker.unblock():
+        shared.close()
+
+
+@pytest.fixture
+def _shared_records(request, _shared_records_session, django_db_blocker):
+    with django_db_blocker.unblock():
+        shared.enter(request)
+
+
+@pytest.fixture
+def _django_db_helper(_shared_records, _django_db_helper):
+    """pytest-django's per-test transaction, begun inside the shared records the test asks for
+    (tests/shared.py), which are opened, or closed, first."""
+    return _django_db_helper
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded evidence goes to a temporary folder, never into the working tree."""
+def _no_shared_records_without_a_database(request, django_db_blocker):
+    if "_django_db_helper" not in request.fixturenames:
+        with django_db_blocker.unblock():
+            shared.close()
+
+
+@pytest.fixture(autouse=True)
+def media_root(request, settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never into the working tree; the files of
+    the shared records a test asks for (tests/shared.py) are copied into it."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if shared.world_of(request) is not None:
+        shutil.copytree(shared.media(), settings.MEDIA_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_wake_ups_not_paused():
+    """A broker refusal pauses a process's wake-ups (xuncha.outbox); one test's is not the next's."""
+    outbox._broker_down_until = 0.0
 
 
 @pytest.fixture
@@ -59,3 +102,29 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_sep("-", f"end-to-end screenshots ({len(saved)})")
         for path in saved:
             terminalreporter.write_line(str(path))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-dependent",
+        action="store_true",
+        help="run only the tests whose outcome may depend on the database: those that use it, "
+        "end-to-end browser tests excepted (CI's PostgreSQL stage; docs/decisions.md)",
+    )
+
+
+DATABASE_FIXTURES = ("db", "transactional_db", "django_db_reset_sequences", "live_server")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-dependent"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or any(
+            name in item.fixturenames for name in DATABASE_FIXTURES
+        )
+        (keep if uses_database and item.get_closest_marker("e2e") is None else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

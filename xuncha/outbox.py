@@ -11,6 +11,7 @@ name: the project package imports no app.
 """
 
 import logging
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -45,8 +46,16 @@ class _Wake:
         wake()
 
 
+# After the broker refused a wake-up, the next ones are not even tried for this long: with
+# Redis down a save costs one refused connect at most, not a connect (and kombu's retries) each.
+WAKE_PAUSE_SECONDS = 10.0
+_broker_down_until = 0.0
+
+
 def wake() -> None:
-    """Ask for a drain soon. Called after commit: it must never fail the request."""
+    """Ask for a drain soon. Called after commit: it must never fail the request, nor wait on a
+    broker that is down (issue 22: a save took 6 s then, in kombu's connection retries)."""
+    global _broker_down_until
     from xuncha.celery import app  # the Celery app, not an app module: no upward import
 
     task = app.tasks[DRAIN_TASK]
@@ -57,12 +66,23 @@ def wake() -> None:
     except Exception:  # noqa: BLE001 - the change is committed: say so in the log, not with a 500
         log.exception("outbox: the in-process relay failed; the next commit or sweep runs the jobs")
         return
+    if time.monotonic() < _broker_down_until:
+        return  # the job waits in the table; the sweeper or a wake-up after the pause runs it
     try:
-        # One message per commit, no "already queued" marker in Redis: the first drain to run
-        # claims every job written so far, so a burst still costs one recompute per inspection.
-        task.apply_async(countdown=settings.ROLLUP_REFRESH_DELAY_SECONDS, retry=False)
+        with app.producer_or_acquire() as producer:
+            # One attempt to connect, of at most CELERY_BROKER_CONNECTION_TIMEOUT seconds; none of
+            # kombu's retries with their sleeps.
+            producer.connection.ensure_connection(max_retries=0)
+            # One message per commit, no "already queued" marker in Redis: the first drain to run
+            # claims every job written so far, so a burst still costs one recompute per inspection.
+            task.apply_async(countdown=settings.ROLLUP_REFRESH_DELAY_SECONDS, retry=False, producer=producer)
     except Exception:  # noqa: BLE001 - kombu and redis raise many kinds; the job is safe in the table
-        log.warning("outbox: the broker is unreachable; the sweeper will run the job later", exc_info=True)
+        _broker_down_until = time.monotonic() + WAKE_PAUSE_SECONDS
+        log.warning(
+            "outbox: the broker is unreachable; wake-ups pause %d s, the sweeper runs the jobs later",
+            WAKE_PAUSE_SECONDS,
+            exc_info=True,
+        )
 
 
 def backlog(task: str | None = None) -> dict:

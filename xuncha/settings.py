@@ -272,6 +272,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A consumer that reconnects when Redis comes back instead of exiting (xuncha/worker.py).
+CELERY_WORKER_CONSUMER = "xuncha.worker:TolerantConsumer"
+# How long one attempt to reach the broker may take (Celery's default is 4 s): a web process
+# wakes the outbox relay after each save with one attempt, never kombu's retries (xuncha.outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("BROKER_CONNECT_TIMEOUT_SECONDS", 2)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Repairs any drift of the figures (and moves "overdue" forward as days pass).

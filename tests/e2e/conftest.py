@@ -77,6 +77,10 @@ def _seeded_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
     database, taken before the first browser test empties any table."""
     from django.db import connections
 
+    from tests import shared
+
+    with django_db_blocker.unblock():
+        shared.close()  # the shared records of a module before are no seeded rows
     rows = {}
     for connection in connections.all():
         contents = getattr(connection, "_test_serialized_contents", None)

@@ -11,6 +11,7 @@ from campaigns.models import OrgLevel, PartyOrgType
 from rectification import services as rs
 from reports import rollup
 from tests.reports import scene as sc
+from tests.shared import running_on_commit, shared
 from tests.world import D, approve, draft_problem, make_org, on_site
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:dashboard")
 
 
-@pytest.fixture
-def built(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+@shared
+def built(world):
+    with running_on_commit():
         return sc.build(world)
 
 

@@ -15,15 +15,17 @@ from reports.figures import Scope, by_group, figures, rate, show_rate, units_bel
 from reports.models import COUNT_FIELDS, InspectionRollup
 from reports.summary import summary
 from tests.reports import scene as sc
+from tests.shared import running_on_commit, shared
 from tests.world import D, approve, create_inspection, draft_problem, fed_back, on_site
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def built(world, django_capture_on_commit_callbacks):
-    """The scene, with every write's on-commit refresh run (in-process, as with no broker)."""
-    with django_capture_on_commit_callbacks(execute=True):
+@shared
+def built(world):
+    """The scene, with every write's on-commit refresh run (in-process, as with no broker);
+    built once per module (tests/shared.py)."""
+    with running_on_commit():
         return sc.build(world)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from campaigns import services as cs
 from campaigns.models import Round, Team, TeamMember, Term
 from tests.reports import scene as sc
+from tests.shared import running_on_commit, shared
 from tests.world import D
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +18,10 @@ URL = reverse("reports:figures_json")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture
-def built(world, django_capture_on_commit_callbacks):
+@shared
+def built(world):
     """The scene of test_figures, plus 东城区委's own term with one inspection on site."""
-    with django_capture_on_commit_callbacks(execute=True):
+    with running_on_commit():
         figures = sc.build(world)
         term_a = Term.objects.create(
             committee=world.district_a, name="东城区委第五届", start_date=D(2022, 1, 1), end_date=D(2026, 12, 31)

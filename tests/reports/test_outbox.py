@@ -27,8 +27,9 @@ from reports.imports.kinds import KINDS
 from reports.imports.template import write_template
 from reports.models import ExportJob, InspectionRollup
 from tests.reports import scene as sc
-from tests.reports.brokers import forget_connections
+from tests.reports.brokers import broker
 from tests.world import D, approve, category, draft_problem, on_site
+from xuncha import outbox
 from xuncha.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,8 @@ def redis_down(settings, tasks_to_broker):
         }
     }
     settings.FIGURES_CACHE_SECONDS = 300
-    before = app.conf.broker_url
-    app.conf.broker_url = DOWN
-    forget_connections()
-    yield
-    app.conf.broker_url = before
-    forget_connections()
+    with broker(DOWN):
+        yield
 
 
 def rollup_of(inspection) -> dict:
@@ -84,6 +81,31 @@ def test_an_edit_with_redis_down_is_saved_answered_302_and_owed_in_the_outbox(
     assert list(Job.objects.values_list("task", "args")) == [(REFRESH, [[inspection.pk]])]
     # The page the user is sent to answers too: the cache down is a miss, not an error.
     assert client.get(f"/problems/{problem.pk}/").status_code == 200
+
+
+def test_with_the_broker_down_a_wake_up_tries_once_without_sleeping_then_pauses(world, redis_down, monkeypatch):
+    """A save used to wait 6-12 s in kombu's connection retries while Redis was down (issue 22)."""
+    import kombu.connection
+    import kombu.utils.functional
+
+    def no_sleep(seconds):
+        raise AssertionError(f"a wake-up slept {seconds} s waiting for the broker")
+
+    monkeypatch.setattr(kombu.utils.functional, "sleep", no_sleep)
+    attempts = []
+    connect = kombu.connection.Connection._connection_factory
+    monkeypatch.setattr(
+        kombu.connection.Connection, "_connection_factory", lambda self: attempts.append(1) or connect(self)
+    )
+    outbox.wake()
+    assert len(attempts) == 1
+    # The next saves do not try again until the pause is over: their jobs wait in the table.
+    outbox.wake()
+    outbox.wake()
+    assert len(attempts) == 1
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)  # the pause is over
+    outbox.wake()
+    assert len(attempts) == 2
 
 
 def test_with_redis_down_the_dashboard_answers_uncached_and_says_the_figures_are_behind(

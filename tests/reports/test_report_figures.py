@@ -31,6 +31,7 @@ from reports.figures import Scope, district_terms, figures
 from reports.summary import summary
 from tests.reports import scene as sc
 from tests.reports.test_exports import body, workbook
+from tests.shared import running_on_commit, shared
 from tests.world import D, approve, draft_problem
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +120,9 @@ def build(w):
     problems(w, enter(w, round_old, team_old, w.township), 1)
 
 
-@pytest.fixture
-def built(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+@shared
+def built(world):
+    with running_on_commit():
         build(world)
     return world
 

@@ -22,7 +22,7 @@ from reports.figures import Scope, figures
 from reports.models import InspectionRollup
 from tests.reports import brokers
 from tests.reports import scene as sc
-from tests.reports.brokers import forget_connections
+from tests.reports.brokers import broker
 from tests.world import approve, draft_problem, on_site
 from xuncha.celery import app
 
@@ -52,18 +52,14 @@ def worker(request, tasks_to_broker):
     # Refresh markers of earlier transactional tests (whose inspection ids a flushed SQLite
     # hands out again) would make this test's edits look already queued.
     cache.clear()
-    before = app.conf.broker_url
-    app.conf.broker_url = url
-    forget_connections()
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
-        app.control.purge()  # messages left in the broker by runs without a worker
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            yield app
+        with broker(url):
+            app.control.purge()  # messages left in the broker by runs without a worker
+            with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+                yield app
     finally:
         task_postrun.disconnect(_close_worker_connections)
-        app.conf.broker_url = before
-        forget_connections()
 
 
 def wait_for(condition, what: str):
