@@ -228,7 +228,11 @@ def queued(monkeypatch, tasks_to_broker):
     """The relay's wake-up as a broker would receive it: each apply_async is recorded, not run."""
     sent: list[dict] = []
     task = app.tasks["outbox.drain"]
-    monkeypatch.setattr(task, "apply_async", lambda args=None, **options: sent.append({"args": args, **options}))
+
+    def record(args=None, producer=None, **options):  # the producer is the pool's, whichever it is
+        sent.append({"args": args, **options})
+
+    monkeypatch.setattr(task, "apply_async", record)
     return sent
 
 
