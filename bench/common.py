@@ -24,6 +24,7 @@ def bench_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
+        PLAIN_HTTP="true",  # over http://127.0.0.1: the explicit opt-out of HTTPS
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789"),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         CELERY_BROKER_URL=REDIS_URL,

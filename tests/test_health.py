@@ -27,6 +27,14 @@ def test_it_is_healthy_on_the_running_configuration(client):
     assert body["broker"] == ("ok" if settings.CELERY_BROKER_URL else "in-process")
 
 
+def test_it_names_the_transport_plain_http_only_when_chosen(client, settings):
+    """Plain HTTP in production is the operator's explicit PLAIN_HTTP=true, and /healthz says so."""
+    settings.SECURE_SSL, settings.PLAIN_HTTP = True, False
+    assert client.get("/healthz", secure=True).json()["transport"] == "https"
+    settings.SECURE_SSL, settings.PLAIN_HTTP = False, True
+    assert client.get("/healthz").json()["transport"] == "plain-http (PLAIN_HTTP=true)"
+
+
 def test_it_needs_no_login(client):
     assert client.get("/healthz").status_code == 200
 

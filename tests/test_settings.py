@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _start(**env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG")}
+    dropped = ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "SECURE_SSL", "PLAIN_HTTP")
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
@@ -42,18 +43,15 @@ def test_a_bad_value_fails_loudly(env, message):
     assert message in result.stderr
 
 
-def test_production_settings_pass_the_deploy_check():
-    """`manage.py check --deploy` with production settings (DEBUG off, HTTPS) warns about nothing."""
+STRONG_KEY = "a-production-secret-key-of-sufficient-length-and-randomness-0123456789"
+
+
+def _deploy_check(**env) -> subprocess.CompletedProcess:
     # Not inherited from the test process: the browser tests allow async-unsafe calls for themselves.
-    dropped = ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL", "PLAIN_HTTP")
     environ = {k: v for k, v in os.environ.items() if k not in dropped}
-    environ.update(
-        DEBUG="false",
-        SECRET_KEY="a-production-secret-key-of-sufficient-length-and-randomness-0123456789",
-        SECURE_SSL="true",
-        ALLOWED_HOSTS="xuncha.example.gov",
-    )
-    result = subprocess.run(
+    environ.update(DEBUG="false", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="xuncha.example.gov", **env)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environ,
@@ -61,5 +59,41 @@ def test_production_settings_pass_the_deploy_check():
         text=True,
         timeout=60,
     )
+
+
+def test_production_defaults_pass_the_deploy_check():
+    """`make serve`'s settings (DEBUG off) with nothing about HTTPS said: `check --deploy` warns
+    about nothing — secure cookies, HSTS and the redirect are the default (issue 22: W004, W008,
+    W012, W016 were raised unless SECURE_SSL was set)."""
+    result = _deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_plain_http_is_an_explicit_opt_out_that_the_deploy_check_names():
+    result = _deploy_check(PLAIN_HTTP="true")
+    assert result.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "abc",  # issue 22: make serve started with it
+        "x" * 49 + "y",  # long enough, two different characters
+        "django-insecure-" + STRONG_KEY,  # Django's placeholder
+        STRONG_KEY[:49],  # one character short
+    ],
+)
+def test_production_refuses_a_weak_secret_key(key):
+    result = _start(DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr  # and says how to make one
+
+
+def test_plain_http_and_https_at_once_is_refused():
+    result = _start(DEBUG="false", SECRET_KEY=STRONG_KEY, PLAIN_HTTP="true", SECURE_SSL="true")
+    assert result.returncode != 0
+    assert "PLAIN_HTTP=true and SECURE_SSL=true contradict each other" in result.stderr

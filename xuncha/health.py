@@ -41,6 +41,10 @@ def healthz(request):
         "status": "ok" if healthy else "error",
         **checks,
         "outbox": outbox_state() if checks["database"] == "ok" else None,
+        # Plain HTTP is an operator's explicit choice (PLAIN_HTTP=true); say it where it is checked.
+        "transport": "https"
+        if settings.SECURE_SSL
+        else ("plain-http (PLAIN_HTTP=true)" if settings.PLAIN_HTTP else "http (DEBUG)"),
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

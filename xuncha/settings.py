@@ -61,6 +61,16 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-dev-key-only-for-the-embedded-default"
+elif not DEBUG and (
+    # Django's own test of a weak key (check --deploy, security.W009): it signs sessions,
+    # password-reset links and the public form's captcha, so production refuses to start.
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: it needs at least 50 characters, at least 5 different "
+        "ones, and not Django's 'django-insecure-' prefix. Make one with: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 INSTALLED_APPS = [
@@ -345,7 +355,13 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xuncha@localhost")
 
 # --- Security when served over HTTPS --------------------------------------------------
-SECURE_SSL = env_bool("SECURE_SSL", False)
+# Production (DEBUG off) is HTTPS: secure cookies, HSTS, redirect to https://. Serving plain HTTP
+# is an explicit opt-out, PLAIN_HTTP=true — an intranet without TLS, or a test on 127.0.0.1 —
+# which /healthz names, since passwords and session cookies then cross the network readable.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
+SECURE_SSL = env_bool("SECURE_SSL", not DEBUG and not PLAIN_HTTP)
+if SECURE_SSL and PLAIN_HTTP:
+    raise ImproperlyConfigured("PLAIN_HTTP=true and SECURE_SSL=true contradict each other: set one")
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL
