@@ -2,7 +2,12 @@
 size is bounded, empty files are refused, and a refused file leaves the measure unchanged."""
 
 import hashlib
+import io
+import re
+import zipfile
 
+import docx
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +21,37 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%evidence\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-DOCX = b"PK\x03\x04" + b"\x00" * 16
+
+
+def docx_bytes() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("整改报告")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "整改台账"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def with_member(package: bytes, name: str, data: bytes) -> bytes:
+    out = io.BytesIO(package)
+    with zipfile.ZipFile(out, "a") as zf:
+        zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -52,13 +87,65 @@ def test_a_pdf_is_stored_under_a_random_name_with_its_digest(world, measure):
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
-        ("a.pdf", PNG, "image/png"),
-        ("整改报告.docx", DOCX, "application/zip"),
-        ("x.jpg", b"\xff\xd8\xff\xe0", "image/jpeg"),
+        ("照片.png", PNG, "image/png"),
+        ("照片.JPG", b"\xff\xd8\xff\xe0", "image/jpeg"),
+        ("整改报告.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("整改台账.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("旧报告.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16, "application/msword"),
     ],
 )
-def test_the_type_is_read_from_the_content_not_the_name(world, measure, name, content, content_type):
-    assert attach(world, measure, name, content).content_type == content_type
+def test_an_allowed_file_whose_content_agrees_with_its_extension_is_kept(world, measure, name, content, content_type):
+    evidence = attach(world, measure, name, content)
+    assert evidence.content_type == content_type
+    # Downloaded under its name, the extension as the list writes it.
+    assert evidence.original_name == name.replace(".JPG", ".jpg")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # Issue 22, each stored and downloaded under its own name before:
+        (
+            "整改材料.docx",
+            zip_bytes({"evil.exe": b"MZ\x90\x00"}),
+            "不是完整的Word 文档（.docx）：缺少 [Content_Types].xml",
+        ),
+        ("整改报告.bat", PDF, "只能上传 .pdf、.png"),
+        ("说明.html", PDF, "只能上传"),
+        # The content must be what the extension says.
+        ("照片.pdf", PNG, "内容不是扩展名所说的PDF"),
+        ("整改报告.docx", PDF, "内容不是扩展名所说的Word 文档"),
+        ("整改台账.xlsx", docx_bytes(), "不是完整的Excel 表格（.xlsx）：缺少 xl/workbook.xml"),
+        # A real package with something executable or a macro inside.
+        (
+            "整改报告.docx",
+            with_member(docx_bytes(), "word/media/setup.exe", b"MZ\x90\x00"),
+            "可执行文件或宏（word/media/setup.exe）",
+        ),
+        (
+            "整改报告.docx",
+            with_member(docx_bytes(), "word/media/image1.png", b"MZ\x90\x00rest"),
+            "可执行文件（word/media/image1.png）",
+        ),
+        (
+            "整改台账.xlsx",
+            with_member(xlsx_bytes(), "xl/vbaProject.bin", b"\xd0\xcf"),
+            "可执行文件或宏（xl/vbaProject.bin）",
+        ),
+        ("整改报告.docx", b"PK\x03\x04" + b"\x00" * 16, "文件已损坏"),
+        ("无扩展名", PDF, "只能上传"),
+    ],
+)
+def test_a_file_not_on_the_list_or_not_what_its_extension_says_is_refused(world, measure, name, content, message):
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        attach(world, measure, name, content)
+    assert not Evidence.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_unpacked(world, measure):
+    bomb = with_member(docx_bytes(), "word/media/big.xml", b"\x00" * 10_000_000)  # deflates to about 10 KB
+    with pytest.raises(ValidationError, match="解压后过大"):
+        attach(world, measure, "整改报告.docx", bomb)
 
 
 def test_a_text_file_named_pdf_is_refused(world, measure):
