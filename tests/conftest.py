@@ -4,7 +4,7 @@ import pytest
 
 from tests import shared
 from tests.e2e import SCREENSHOTS
-from tests.world import build_world
+from tests.world import build_world, ensure_taxonomy
 from xuncha import outbox
 from xuncha.celery import app
 
@@ -20,6 +20,15 @@ def world(request, db):
     """The places, people and first round of tests/world.py; a test that asks for shared
     records (tests/shared.py) gets their world."""
     return shared.world_of(request) or build_world()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases are built from the models (--no-migrations, pyproject.toml), so the
+    rows the migrations seed (the problem taxonomy) are put in here; tests/test_migrations.py
+    runs the migrations themselves."""
+    with django_db_blocker.unblock():
+        ensure_taxonomy()
 
 
 @pytest.fixture(scope="session")

@@ -50,3 +50,21 @@ def test_403_and_404_are_the_sites_pages(client, world):
     response = client.get("/problems/999999/")
     assert response.status_code == 404
     assert "找不到页面" in response.content.decode()
+
+
+def test_every_layout_names_the_sites_icon_so_no_browser_asks_for_a_missing_favicon(client, world):
+    """Without an icon of its own a browser asks every site for /favicon.ico; ours would answer
+    404, which Chromium reports as a console error at a moment of its choosing."""
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
+    pages = {
+        "login": client.get("/login/"),
+        "public": client.get("/public/no-such-token/"),
+        "admin": client.get("/admin/login/"),
+    }
+    client.force_login(world.office)
+    pages |= {"site": client.get("/"), "404": client.get("/problems/999999/")}
+    assert {name: 'rel="icon" href="/static/img/favicon.svg"' in r.content.decode() for name, r in pages.items()} == {
+        name: True for name in pages
+    }

@@ -1,22 +1,14 @@
 """Configuration comes from the environment; a bad value stops start-up with a clear message."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import manage
 
 
 def _start(**env) -> subprocess.CompletedProcess:
-    dropped = ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "SECURE_SSL", "PLAIN_HTTP")
-    environ = {k: v for k, v in os.environ.items() if k not in dropped}
-    environ.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
-    )
+    return manage("check", **env)
 
 
 def test_the_embedded_default_starts():
@@ -47,18 +39,8 @@ STRONG_KEY = "a-production-secret-key-of-sufficient-length-and-randomness-012345
 
 
 def _deploy_check(**env) -> subprocess.CompletedProcess:
-    # Not inherited from the test process: the browser tests allow async-unsafe calls for themselves.
-    dropped = ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL", "PLAIN_HTTP")
-    environ = {k: v for k, v in os.environ.items() if k not in dropped}
-    environ.update(DEBUG="false", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="xuncha.example.gov", **env)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"DEBUG": "false", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "xuncha.example.gov", **env}
+    return manage("check", "--deploy", "--fail-level", "WARNING", **env)
 
 
 def test_production_defaults_pass_the_deploy_check():

@@ -28,6 +28,12 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+def _grouped(choices) -> bool:
+    """Whether a plain list of choices has option groups (FastSelect writes none); a model
+    field's choices (a query) never do."""
+    return isinstance(choices, list | tuple) and any(isinstance(label, list | tuple) for _, label in choices)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -56,6 +62,8 @@ class XunchaFilterSet(django_filters.FilterSet):
                 field.empty_label = _("全部")
             elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
                 field.choices = [("", _("全部")), *list(field.choices)[1:]]
+            if type(field.widget) is forms.Select and not _grouped(field.widget.choices):
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             widget = field.widget
             subwidgets = getattr(widget, "widgets", [widget])
             for w in subwidgets:

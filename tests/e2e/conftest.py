@@ -115,9 +115,10 @@ class Desk:
             self.problems.append(f"console error: {message.text}")
 
     def _check_response(self, response):
-        # 400 is the app's answer to a form with errors; a server error or a missing asset is not.
+        # 400 is the app's answer to a form with errors; a server error or a missing asset is not
+        # (the layouts name their icon, so no browser asks for a missing /favicon.ico either).
         path = re.sub(r"^https?://[^/]+", "", response.url)
-        if response.status >= 500 or (response.status == 404 and path != "/favicon.ico"):
+        if response.status >= 500 or response.status == 404:
             self.problems.append(f"HTTP {response.status} for {path}")
 
 

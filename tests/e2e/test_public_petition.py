@@ -66,7 +66,7 @@ def test_a_citizen_reports_on_a_phone_and_the_office_finds_the_petition(
     problems: list[str] = []
     try:
         phone = context.new_page()
-        # A CSP refusal is a console error; a failed load is the form's 400 or the favicon's 404.
+        # A CSP refusal is a console error; a failed load is the form's 400.
         phone.on(
             "console",
             lambda m: (

@@ -10,6 +10,7 @@ superuser — with GET and with an empty POST (rolled back), and each response i
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -282,13 +283,22 @@ class Principals:
 
         self.users = users
         self.clients = {key: Client() for key in users}
-        for key, user in users.items():
-            sign_in(self.clients[key], user)
+        self.cookies: dict[str, str] = {}
+        for key in users:
+            self._sign_in(key)
+
+    def _sign_in(self, key: str) -> None:
+        sign_in(self.clients[key], self.users[key])
+        cookie = self.clients[key].cookies.get(settings.SESSION_COOKIE_NAME)
+        self.cookies[key] = cookie.value if cookie else ""
 
     def client(self, key: str):
-        client, user = self.clients[key], self.users[key]
-        if user is not None and str(client.session.get("_auth_user_id")) != str(user.pk):
-            sign_in(client, user)
+        """The principal's client, signed in again if the last request ended or replaced its
+        session (the session cookie changed: read from the cookie jar, not the database)."""
+        client = self.clients[key]
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+        if self.users[key] is not None and (cookie.value if cookie else "") != self.cookies[key]:
+            self._sign_in(key)
         return client
 
 
