@@ -1,6 +1,7 @@
 import shutil
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from tests import shared
 from tests.e2e import SCREENSHOTS
@@ -37,6 +38,14 @@ def _shared_records_session(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         shared.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the first fixture of a test of another module is set up — a module-scoped one too
+    (tests/campaigns' seed tests load into an empty database) — the shared records are closed."""
+    with item.config.stash[blocking_manager_key].unblock():
+        shared.leave(item.module.__name__)
 
 
 @pytest.fixture

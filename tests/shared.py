@@ -83,6 +83,14 @@ def _open(key, builder) -> _Open:
     return _current
 
 
+def leave(module: str) -> None:
+    """Roll back the shared records of another module than `module`: called before any fixture
+    of a test is set up, so that a module-scoped fixture (the seed commands' tests') never sees
+    them."""
+    if _current is not None and _current.key[0] != module:
+        close()
+
+
 def _is_transactional(request) -> bool:
     """pytest-django's own rule (its _django_db_helper)."""
     marker = request.node.get_closest_marker("django_db")

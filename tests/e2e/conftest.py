@@ -189,8 +189,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table, the migrations' rows included, and a
-    later run with --reuse-db (the default here) would find no taxonomy. So after the test's
-    own teardown, reset the tables to exactly the seeded rows.
+    later test would find no taxonomy. So after the test's own teardown, reset the tables to
+    exactly the seeded rows — unless it was the last test, whose teardown dropped the database.
 
     Django's serialized rollback alone is not enough: Playwright's sync API switches greenlets,
     which can hand this thread a fresh database connection object (Django keeps them in context
@@ -199,7 +199,7 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         restore = item.stash.get(_restore_key, None)
-        if restore is not None:
+        if restore is not None and nextitem is not None:
             from django.core.management import call_command
             from django.db import connections
 

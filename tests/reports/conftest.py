@@ -31,12 +31,13 @@ def reports_tasks_in_process(tasks_in_process):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table, the migrations' rows (the problem
-    taxonomy) included, and a later run with --reuse-db would find none: put the taxonomy back
-    (the flush's post_migrate has already put back content types and permissions)."""
+    taxonomy) included, and a later test would find none: put the taxonomy back (the flush's
+    post_migrate has already put back content types and permissions). Not after the last test:
+    its teardown has dropped the test database."""
     try:
         return (yield)
     finally:
         marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
+        if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
             with item.config.stash[blocking_manager_key].unblock():
                 ensure_taxonomy()
