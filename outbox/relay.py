@@ -2,24 +2,30 @@
 
 Claiming is `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer and ignores
 it) followed by a conditional UPDATE that only takes rows still claimable, so two relays never
-hold the same job. A claim is a lease of the task's hard time limit and a margin: a relay that
-is killed mid-job (`kill -9`) leaves its rows, and a later drain — the worker's next wake-up or
-beat's sweep — runs them again. Tasks are idempotent, so a job run twice does no harm; a job
-is deleted only by the relay that still holds its claim.
+hold the same job. A claim is a short lease (OUTBOX_LEASE_SECONDS, 60 s) that the relay renews
+while it works through its jobs, however long an export takes: a relay that is killed mid-job
+(`kill -9`) stops renewing, and a later drain — the worker's next wake-up or beat's sweep —
+runs its jobs again within a lease and a sweep (90 s by default; it was the task's time limit,
+56 minutes for an export). A relay never keeps a claim longer than its drain task may run.
+Tasks are idempotent, so a job run twice does no harm; a job is deleted only by the relay that
+still holds its claim.
 """
 
 import logging
+import threading
 import time
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from xuncha.celery import app
+from xuncha.outbox import DRAIN_TASK
 
 from .models import Job
 
@@ -29,11 +35,15 @@ LEASE_MARGIN_SECONDS = 30
 log = logging.getLogger(__name__)
 
 
-def lease_seconds(task_name: str) -> float:
-    if settings.OUTBOX_LEASE_SECONDS > 0:  # tests make a killed worker's jobs come back soon
-        return settings.OUTBOX_LEASE_SECONDS
-    task = app.tasks.get(task_name)
-    limit = getattr(task, "time_limit", None) or settings.CELERY_TASK_TIME_LIMIT
+def lease_seconds() -> float:
+    return settings.OUTBOX_LEASE_SECONDS
+
+
+def longest_hold_seconds() -> float:
+    """A claim is renewed at most this long: the drain task's hard time limit (the worker kills
+    a drain that runs longer) and a margin. Without a worker's limits — a relay in a thread that
+    hangs — its jobs are still run again one day."""
+    limit = getattr(app.tasks.get(DRAIN_TASK), "time_limit", None) or settings.CELERY_TASK_TIME_LIMIT
     return limit + LEASE_MARGIN_SECONDS
 
 
@@ -47,15 +57,37 @@ def claim(limit: int = BATCH) -> tuple[str, list[Job]]:
             .order_by("pk")
             .values_list("pk", "task")[:limit]
         )
-        by_task: dict[str, list[int]] = defaultdict(list)
-        for pk, task in rows:
-            by_task[task].append(pk)
-        for task, pks in by_task.items():
-            until = now + timedelta(seconds=lease_seconds(task))
-            Job.objects.claimable(now).filter(pk__in=pks).update(
-                claim=token, locked_until=until, attempts=F("attempts") + 1
-            )
+        Job.objects.claimable(now).filter(pk__in=[pk for pk, _task in rows]).update(
+            claim=token, locked_until=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1
+        )
     return token, list(Job.objects.filter(claim=token).order_by("pk"))
+
+
+@contextmanager
+def held(token: str):
+    """Renew the lease of the jobs claimed under `token` every third of a lease while the block
+    runs, from a thread of its own (with its own database connection): the jobs are run in this
+    one, and an export can take many minutes. A job whose run failed has left the claim (its
+    retry time is kept); a killed process renews nothing."""
+    stop = threading.Event()
+    until_monotonic = time.monotonic() + longest_hold_seconds()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(lease_seconds() / 3) and time.monotonic() < until_monotonic:
+                Job.objects.filter(claim=token).update(locked_until=timezone.now() + timedelta(seconds=lease_seconds()))
+        except Exception:  # noqa: BLE001 - the jobs still run; at worst another relay repeats one
+            log.exception("outbox: renewing the lease of claim %s failed", token)
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=renew, name=f"outbox-lease-{token[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def run(token: str, jobs: list[Job]) -> int:
@@ -98,5 +130,6 @@ def drain(*, limit: int = BATCH, seconds: float | None = None) -> int:
         token, jobs = claim(limit)
         if not jobs:
             break
-        done += run(token, jobs)
+        with held(token):
+            done += run(token, jobs)
     return done

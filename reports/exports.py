@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.files import File
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -78,7 +79,10 @@ def run_job(job_id: int) -> None:
     running by a killed worker is taken again: the outbox ran it again only because that
     worker's lease had run out, so nobody else is writing it."""
     live = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
-    if not ExportJob.objects.filter(pk=job_id, status__in=live).update(status=ExportJob.Status.RUNNING, written=0):
+    taken = ExportJob.objects.filter(pk=job_id, status__in=live).update(
+        status=ExportJob.Status.RUNNING, written=0, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not taken:
         return
     job = ExportJob.objects.select_related(
         "user", "inspection__organization", "inspection__round", "inspection__team"

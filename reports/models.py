@@ -249,6 +249,10 @@ class ExportJob(models.Model):
     filename = models.CharField(_("文件名"), max_length=200, blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # When the worker began writing it, and how many times: more than once means a worker was
+    # lost mid-export and the outbox handed the job to another (the page says so).
+    started_at = models.DateTimeField(_("开始生成时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("生成次数"), default=0)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:

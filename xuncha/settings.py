@@ -296,9 +296,12 @@ CELERY_BEAT_SCHEDULE = {
     # time) or a killed worker left in the table.
     "sweep-outbox": {"task": "outbox.drain", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 30)},
 }
-# How long a relay's claim on an outbox job lasts. 0: the job's task's hard time limit and a
-# margin (a killed worker's job runs again after that). Tests set a few seconds.
-OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 0)
+# How long a relay's claim on an outbox job lasts unless renewed; the relay renews it every
+# third of it while it runs the jobs, so a killed worker's jobs run again within a lease and a
+# sweep (60 + 30 s). Tests set a few seconds.
+OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 60)
+if OUTBOX_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured(f"OUTBOX_LEASE_SECONDS must be at least 1 (seconds), not {OUTBOX_LEASE_SECONDS:g}")
 # The dashboard says the figures are behind when the oldest refresh owed is older than this.
 FIGURES_BEHIND_NOTICE_SECONDS = env_int("FIGURES_BEHIND_NOTICE_SECONDS", 180)
 

@@ -8,6 +8,8 @@ The real worker killed mid-job, and two relays on PostgreSQL, are in test_outbox
 """
 
 import io
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -296,8 +298,8 @@ def test_a_job_claimed_by_a_relay_that_died_runs_again_once_its_lease_is_over(wo
     assert [j.pk for j in claimed] == [job.pk]
     # Its worker is gone (kill -9): nothing deletes the row, and nobody takes it meanwhile.
     assert relay.drain() == 0
-    lease = relay.lease_seconds(REFRESH)
-    assert lease == app.tasks[REFRESH].time_limit + relay.LEASE_MARGIN_SECONDS == 180
+    lease = timedelta(seconds=relay.lease_seconds())
+    assert timezone.now() + lease - timedelta(seconds=10) < claimed[0].locked_until <= timezone.now() + lease
     Job.objects.filter(pk=job.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
     token_again, again = relay.claim()  # the next sweep
     assert [j.pk for j in again] == [job.pk] and again[0].attempts == 2
@@ -309,20 +311,47 @@ def test_a_job_claimed_by_a_relay_that_died_runs_again_once_its_lease_is_over(wo
     assert rollup_of(inspection) == {"problems_found": 0, "petitions": 0}
 
 
-def test_an_export_left_running_by_a_killed_worker_is_written_when_swept_again(world):
+def test_an_export_left_running_by_a_killed_worker_is_written_when_swept_again(world, client):
     job = ExportJob.objects.create(user=world.office, ledger="problems", params={}, total=1)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, written=7)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, written=7, attempts=1)
+    client.force_login(world.office)
+    running = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert "如后台进程中断，系统会在两分钟内自动重新开始" in running and "自动重新开始（第" not in running
     Job.objects.all().delete()
     Job.objects.create(task="reports.run_export", args=[job.pk])
     assert relay.drain() == 1
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.DONE and job.file
+    assert job.status == ExportJob.Status.DONE and job.file and job.attempts == 2
+    done = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    started = timezone.localtime(job.started_at).strftime("%H:%M")
+    assert f"上一次生成时后台进程中断，系统已于 {started} 自动重新开始（第 2 次），无需重新导出。" in done
+    assert "下载" in done and "两分钟内" not in done
 
 
 def test_beat_sweeps_the_outbox_and_the_relay_is_a_registered_task(settings):
     sweep = settings.CELERY_BEAT_SCHEDULE["sweep-outbox"]
     assert sweep == {"task": "outbox.drain", "schedule": 30}
     task = app.tasks["outbox.drain"]
-    # Long enough for an export among the jobs it runs; the lease outlives any task's hard limit.
+    # Long enough for an export among the jobs it runs.
     assert task.soft_time_limit < task.time_limit
-    assert relay.lease_seconds("reports.run_export") == app.tasks["reports.run_export"].time_limit + 30
+    # A killed worker's jobs run again within two minutes: one lease (renewed while its relay
+    # lives, tests/reports/test_outbox_worker.py) and one sweep.
+    assert relay.lease_seconds() + sweep["schedule"] == 60 + 30 <= 120
+    # A relay renews a claim no longer than its drain may run: a hung one's jobs come back too.
+    assert relay.longest_hold_seconds() == task.time_limit + 30
+
+
+def test_a_relay_renews_the_lease_of_its_claim_while_it_runs_and_stops_after(settings, transactional_db):
+    """The renewal is a thread with its own connection, so the claim must be committed: a
+    transactional test, on the suite's database (SQLite's in WAL mode lets the two meet)."""
+    settings.OUTBOX_LEASE_SECONDS = 1.5
+    job = Job.objects.create(task=REFRESH, args=[[]], coalesce=True)
+    token, _claimed = relay.claim()
+    first = Job.objects.get(pk=job.pk).locked_until
+    with relay.held(token):
+        deadline = time.monotonic() + 20
+        while (renewed := Job.objects.get(pk=job.pk).locked_until) == first:
+            assert time.monotonic() < deadline, "the lease was not renewed within 20 s"
+            time.sleep(0.1)
+    assert renewed > first
+    assert not [t for t in threading.enumerate() if t.name == f"outbox-lease-{token[:8]}"]  # joined

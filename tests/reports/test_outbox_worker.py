@@ -22,6 +22,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
 
 from outbox import relay
 from outbox.models import Job
@@ -179,6 +181,7 @@ def test_a_worker_killed_mid_export_leaves_the_job_and_the_next_one_writes_the_f
     assert job.status == ExportJob.Status.RUNNING and not job.file  # left half-done
     assert Job.objects.filter(task="reports.run_export", args=[job.pk]).exists()
 
+    killed_at = time.monotonic()
     workers()
     # The relay deletes the outbox row after the task has returned, so DONE alone is seen a
     # moment before the row goes: wait for both.
@@ -186,8 +189,42 @@ def test_a_worker_killed_mid_export_leaves_the_job_and_the_next_one_writes_the_f
         lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE and not Job.objects.exists(),
         "the export was not redone",
     )
+    redone_after = time.monotonic() - killed_at
     job.refresh_from_db()
-    assert job.written == 3 and job.file
+    assert job.written == 3 and job.file and job.attempts == 2
+    # Within a lease (2 s here, 60 s by default) and a sweep (1 s here, 30 s), and the time a
+    # worker takes to start; the progress page says what happened.
+    assert redone_after < 2 + 1 + 20, redone_after
+    client = Client()
+    client.force_login(world.office)
+    page = client.get(f"/exports/jobs/{job.pk}/").content.decode()
+    assert "后台进程中断，系统已于" in page and "（第 2 次）" in page
+
+
+def test_a_live_worker_keeps_its_claim_however_long_the_export_takes(world, workers, locker):
+    """The lease (2 s here) is renewed while the export waits: a second worker sweeping every
+    second takes nothing in three leases, and the export is written once."""
+    workers()
+    inspection = on_site(world)
+    sc.petition(world, inspection, subject="反映一")
+    wait_for(lambda: not Job.objects.exists(), "the refreshes had not run")
+    locker.execute("LOCK TABLE findings_petition IN ACCESS EXCLUSIVE MODE")
+    job = exports.start_job(user=world.office, ledger=LEDGERS["petitions"], params={}, inspection=None, total=1)
+    wait_for(
+        lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.RUNNING and waiting_on_a_lock(),
+        "the worker was not in the middle of the export",
+    )
+    workers()  # sweeps every second: it would take the job the moment the lease ran out
+    time.sleep(3 * 2)  # the time under test: three leases
+    assert list(Job.objects.values_list("attempts", flat=True)) == [1]
+    assert Job.objects.get().locked_until > timezone.now()
+    locker.rollback()
+    wait_for(
+        lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE and not Job.objects.exists(),
+        "the export was not written",
+    )
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.written == 1
 
 
 PORTS = range(21000, 22000)  # below Linux's ephemeral range (32768–60999): no bind to 0 lands here

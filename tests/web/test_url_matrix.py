@@ -10,12 +10,16 @@ import os
 import pprint
 
 import pytest
+from django.db import transaction
 
+from findings.models import ReadLog
 from tests.web.url_matrix import (
     ADDRESSES,
     Principals,
+    body_text,
     classify,
     compress,
+    confidential_texts,
     expand,
     make_fixtures,
     observe,
@@ -73,10 +77,11 @@ def test_each_principal_gets_exactly_the_expected_outcome(scene, group):
     principals = Principals(principal_users(scene))
     names = sorted(n for n in ADDRESSES if n.startswith(GROUPS[group]))
     observed: dict[str, dict[str, dict[str, str]]] = {}
-    wrong = []
+    wrong: list[str] = []
+    unlogged: list[str] = []
     for name in names:
         for variant, path in ADDRESSES[name](fixtures).items():
-            seen = observe(principals, path)
+            seen = observe(principals, path, unlogged)
             observed.setdefault(name, {})[variant] = {m: compress(seen[m]) for m in ("GET", "POST")}
             want = EXPECTED.get(name, {}).get(variant)
             if want is None:
@@ -91,6 +96,7 @@ def test_each_principal_gets_exactly_the_expected_outcome(scene, group):
         with open(f"{os.environ['MATRIX_WRITE']}.{group}", "w") as out:
             out.write(pprint.pformat(observed, width=160, sort_dicts=True))
     assert not wrong, "\n".join(wrong)
+    assert not unlogged, "a petition's or clue's text shown without a read-log row:\n" + "\n".join(unlogged)
 
 
 # --- Rules the table must obey, whatever it says (DESIGN.md §1, §5) ----------------------------
@@ -204,3 +210,49 @@ def test_the_admin_site_is_for_superusers_and_staff_only(scene, client):
             if got != want:
                 wrong.append((path, key, want, got))
     assert not wrong
+
+
+def admin_paths(model, record) -> dict[str, str]:
+    """Every URL pattern of a model's admin, filled in with one record (and its latest history
+    row): {pattern: path}."""
+    from django.contrib import admin
+
+    opts = model._meta
+    history = getattr(record, "history", None)
+    history_id = str(history.order_by("-history_id").values_list("history_id", flat=True).first()) if history else ""
+    paths = {}
+    for pattern in admin.site._registry[model].get_urls():
+        route = str(pattern.pattern)
+        path = route.replace("^([^/]+)/history/([^/]+)/$", f"{record.pk}/history/{history_id}/")
+        path = path.replace("<path:object_id>", str(record.pk))
+        assert "<" not in path and "(" not in path, f"a pattern this walk cannot fill in: {route}"
+        paths[route] = f"/admin/{opts.app_label}/{opts.model_name}/{path}"
+    return paths
+
+
+def test_every_admin_page_that_shows_a_petition_or_a_clue_writes_the_read_log(scene):
+    """Issue 22 (item 4): the admin's history pages showed a petition's and a clue's full text and
+    wrote no read-log row. Every URL pattern of every admin of the findings app, as a superuser."""
+    from django.contrib import admin
+
+    principals = Principals({"superuser": principal_users(scene)["superuser"]})
+    secrets = confidential_texts()
+    unlogged, shown = [], set()
+    for model in [m for m in admin.site._registry if m._meta.app_label == "findings"]:
+        record = model.objects.order_by("pk").first()
+        if record is None:
+            continue
+        for route, path in admin_paths(model, record).items():
+            client = principals.client("superuser")
+            with transaction.atomic():
+                before = ReadLog.objects.count()
+                response = client.get(path)
+                if response.status_code == 200 and any(s in body_text(response) for s in secrets):
+                    shown.add((model.__name__, route))
+                    if ReadLog.objects.count() == before:
+                        unlogged.append(path)
+                transaction.set_rollback(True)
+    assert unlogged == []
+    # Not vacuous: the change page and the history pages of both show their text.
+    for name in ("Petition", "Clue"):
+        assert {(name, "<path:object_id>/change/"), (name, "^([^/]+)/history/([^/]+)/$")} <= shown, shown

@@ -7,6 +7,8 @@ superuser — with GET and with an empty POST (rolled back), and each response i
 "200", "400", "403", "404", "405", "302" (a redirect), "login" (sent to the login page).
 """
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +22,7 @@ from campaigns.models import Inspection
 from documents.models import Document
 from documents.selectors import document_source
 from documents.services import document_generate
-from findings.models import PetitionAttachment
+from findings.models import Clue, Petition, PetitionAttachment, ReadLog
 from reports.imports.kinds import KINDS
 from reports.ledgers import LEDGERS
 from reports.models import ExportJob
@@ -302,13 +304,39 @@ class Principals:
         return client
 
 
-def observe(principals: Principals, path: str) -> dict[str, dict[str, str]]:
-    """{method: {principal: outcome}} for one address; every POST is rolled back."""
+def confidential_texts() -> tuple[str, ...]:
+    """What only a petition or a clue says: a petition's content, a clue's main problem."""
+    return (
+        *Petition.objects.values_list("content", flat=True),
+        *Clue.objects.values_list("summary", flat=True),
+    )
+
+
+def body_text(response) -> str:
+    """The text a response shows: a page's HTML, or the XML inside an .xlsx or .docx."""
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return "".join(package.read(n).decode("utf-8", "replace") for n in package.namelist() if n.endswith(".xml"))
+    return data.decode("utf-8", "replace")  # a page, or a stand-in file (the export job's fixture)
+
+
+def observe(principals: Principals, path: str, unlogged: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """{method: {principal: outcome}} for one address; every POST is rolled back. With
+    `unlogged`, each GET answer that shows a petition's or a clue's confidential text and wrote
+    no read-log row is added to it (issue 22: every way to read one writes the read log)."""
     seen: dict[str, dict[str, str]] = {"GET": {}, "POST": {}}
+    secrets = confidential_texts() if unlogged is not None else ()
     for key in principals.users:
         client = principals.client(key)
         with transaction.atomic():
-            seen["GET"][key] = classify(client.get(path))
+            before = ReadLog.objects.count() if secrets else 0
+            response = client.get(path)
+            seen["GET"][key] = classify(response)
+            if secrets and response.status_code == 200 and ReadLog.objects.count() == before:
+                text = body_text(response)
+                if any(secret in text for secret in secrets):
+                    unlogged.append(f"{key}: GET {path}")
             transaction.set_rollback(True)
         client = principals.client(key)
         with transaction.atomic():
