@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-only lint venv dev-venv worker migrate seed clean serve load bench
+.PHONY: run test test-only lint venv dev-venv worker migrate seed clean serve load bench bundle
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ serve: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	exec $(BIN)/honcho start --env /dev/null --port $(PORT) $(PROCESSES)
 
+## An offline installation of this commit for a machine without a package registry: every
+## requirement as a wheel, the static files, systemd units and install.sh, in dist/ (README,
+## "Offline installation"; deploy/bundle.sh). Prints the bundle's folder first.
+bundle: venv
+	@bash deploy/bundle.sh
+
 ## The mixed load test (bench/load_mixed.py) against a running `make serve` at BASE_URL, counting
 ## its writes in DATABASE_URL. DURATION (seconds) and CLIENTS change the defaults (60, 10).
 BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -82,7 +88,7 @@ bench: venv
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/ dist/ .pytest_cache .ruff_cache
 
 ## Maintainers: re-extract the English catalogue after changing UI strings, then compile it (needs GNU gettext).
 ## Translate every new empty msgstr in locale/en/LC_MESSAGES/django.po, run this again, and commit the .po and .mo.

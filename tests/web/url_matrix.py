@@ -327,15 +327,17 @@ def observe(principals: Principals, path: str, unlogged: list[str] | None = None
     no read-log row is added to it (issue 22: every way to read one writes the read log)."""
     seen: dict[str, dict[str, str]] = {"GET": {}, "POST": {}}
     secrets = confidential_texts() if unlogged is not None else ()
+    # Each request's rows are rolled back, so the last row before them is the same for all; a
+    # row written by a request has a higher id (PostgreSQL's sequences are not rolled back;
+    # SQLite takes the rolled-back id again, still higher).
+    last = (ReadLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) if secrets else 0
     for key in principals.users:
         client = principals.client(key)
         with transaction.atomic():
-            before = ReadLog.objects.count() if secrets else 0
             response = client.get(path)
             seen["GET"][key] = classify(response)
-            if secrets and response.status_code == 200 and ReadLog.objects.count() == before:
-                text = body_text(response)
-                if any(secret in text for secret in secrets):
+            if secrets and response.status_code == 200 and any(secret in body_text(response) for secret in secrets):
+                if not ReadLog.objects.filter(pk__gt=last).exists():
                     unlogged.append(f"{key}: GET {path}")
             transaction.set_rollback(True)
         client = principals.client(key)
