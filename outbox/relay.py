@@ -51,13 +51,13 @@ def claim(limit: int = BATCH) -> tuple[str, list[Job]]:
     now = timezone.now()
     token = uuid.uuid4().hex
     with transaction.atomic():
-        rows = list(
+        pks = list(
             Job.objects.claimable(now)
             .select_for_update(skip_locked=True)
             .order_by("pk")
-            .values_list("pk", "task")[:limit]
+            .values_list("pk", flat=True)[:limit]
         )
-        Job.objects.claimable(now).filter(pk__in=[pk for pk, _task in rows]).update(
+        Job.objects.claimable(now).filter(pk__in=pks).update(
             claim=token, locked_until=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1
         )
     return token, list(Job.objects.filter(claim=token).order_by("pk"))
